@@ -1,0 +1,200 @@
+"""The ``paspor`` command: intake, status, database and audit housekeeping.
+
+Output is for the officer at the terminal; nothing here logs personal data. Every command
+exits non-zero with a one-paragraph reason when it cannot do what was asked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.wiring import Services, get_services
+from storage.applications import audit_trail, get_application, stage_history
+from storage.audit import verify_chain
+from storage.documents import list_documents
+from storage.intake import IntakeResult, submit_packet
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.reconcile import find_orphans, remove_orphans
+from verification.errors import PasporError
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+db_app = typer.Typer(no_args_is_help=True, help="The application database.")
+audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
+store_app = typer.Typer(no_args_is_help=True, help="The document store.")
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(store_app, name="store")
+
+CLI_ACTOR = "cli"
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _services() -> Services:
+    services = get_services()
+    if current_revision(services.engine) != head_revision():
+        raise _fail("the database schema is not up to date: run `paspor db upgrade` first")
+    return services
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every database migration (creates the schema on an empty database)."""
+    services = get_services()
+    upgrade(services.engine)
+    typer.echo(f"database schema at revision {current_revision(services.engine)}")
+
+
+def _print_intake(result: IntakeResult) -> None:
+    typer.echo(result.number)
+    for doc in result.documents:
+        line = f"  {doc.doc_type:<16} {doc.status:<8} {doc.file}"
+        if doc.reason:
+            line += f"  ({doc.reason})"
+        typer.echo(line, err=True)
+
+
+@app.command()
+def submit(
+    packet_dir: Annotated[Path, typer.Argument(help="Folder with application.json and files")],
+) -> None:
+    """Take one application packet in; prints its application number."""
+    services = _services()
+    try:
+        result = submit_packet(
+            packet_dir,
+            sessions=services.sessions,
+            store=services.store,
+            process=services.process,
+            limits=services.settings.upload_limits(),
+            actor=CLI_ACTOR,
+        )
+    except PasporError as exc:
+        raise _fail(f"{packet_dir.name}: {exc}") from None
+    _print_intake(result)
+
+
+@app.command()
+def status(
+    number: Annotated[str, typer.Argument(help="Application number, e.g. APP-2026-000123")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show an application's stage, documents and history."""
+    services = _services()
+    with services.sessions() as session:
+        try:
+            application = get_application(session, number=number)
+        except PasporError as exc:
+            raise _fail(str(exc)) from None
+        docs = list_documents(session, application_id=application.id)
+        history = stage_history(session, application_id=application.id)
+        trail = audit_trail(session, application_id=application.id)
+        report = {
+            "number": application.number,
+            "category": application.category,
+            "stage": application.stage,
+            "rule_version": application.rule_version,
+            "flow_run_id": application.flow_run_id,
+            "created_at": application.created_at.isoformat(),
+            "documents": [
+                {
+                    "type": d.doc_type,
+                    "file": d.original_name,
+                    "status": d.status,
+                    "reason": d.status_reason,
+                    "media_type": d.media_type,
+                    "size": d.size,
+                    "sha256": d.sha256,
+                }
+                for d in docs
+            ],
+            "history": [
+                {
+                    "at": e.created_at.isoformat(),
+                    "from": e.from_stage,
+                    "to": e.to_stage,
+                    "actor": e.actor,
+                    "reason": e.reason,
+                }
+                for e in history
+            ],
+            "audit_events": len(trail),
+        }
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    typer.echo(
+        f"{report['number']}  category={report['category']}  stage={report['stage']}"
+        f"  rules={report['rule_version']}"
+    )
+    typer.echo("documents:")
+    for d in report["documents"]:  # type: ignore[attr-defined]
+        digest = (d["sha256"] or "")[:12]
+        reason = f"  ({d['reason']})" if d["reason"] else ""
+        typer.echo(
+            f"  {d['type']:<16} {d['status']:<8} {d['media_type'] or '-':<16} "
+            f"{d['size'] or 0:>9} B  {digest}{reason}"
+        )
+    typer.echo("history:")
+    for h in report["history"]:  # type: ignore[attr-defined]
+        typer.echo(
+            f"  {h['at'][:19]}  {h['from'] or '-'} -> {h['to']}  by {h['actor']}"
+            + (f"  ({h['reason']})" if h["reason"] else "")
+        )
+    typer.echo(f"audit events: {report['audit_events']}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 if any event was edited or deleted."""
+    services = _services()
+    with services.sessions() as session:
+        report = verify_chain(session)
+    if report.ok:
+        typer.echo(f"audit chain intact: {report.checked} events, head {report.head_hash}")
+        return
+    for problem in report.problems:
+        typer.secho(f"  {problem}", err=True, fg=typer.colors.RED)
+    raise _fail(f"audit chain BROKEN: {len(report.problems)} problem(s) in {report.checked} events")
+
+
+@store_app.command("orphans")
+def store_orphans(
+    delete: Annotated[bool, typer.Option("--delete", help="Remove them")] = False,
+) -> None:
+    """List stored objects no document row accounts for (left by an interrupted intake)."""
+    services = _services()
+    with services.sessions() as session:
+        orphans = (remove_orphans if delete else find_orphans)(session, services.store)
+    for obj in orphans:
+        typer.echo(f"{obj.key}  {obj.size} B")
+    verb = "removed" if delete else "found"
+    typer.echo(f"{len(orphans)} orphan object(s) {verb}", err=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
