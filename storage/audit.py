@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, AuditHead, utcnow
+from verification.errors import IntegrityError
 
 __all__ = ["GENESIS", "ChainReport", "append_event", "event_hash", "verify_chain"]
 
@@ -71,8 +72,8 @@ def _lock_head(session: Session) -> tuple[int, str]:
         update(AuditHead).where(AuditHead.id == _HEAD_ID).values(seq=AuditHead.seq + 1)
     )
     if bumped.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(AuditHead(id=_HEAD_ID, seq=1, last_hash=GENESIS))
-        session.flush()
+        # The migration seeds the head; a missing head means tampering, not a fresh start.
+        raise IntegrityError("the audit chain head is missing; run `paspor audit verify`")
     head = session.execute(
         select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == _HEAD_ID)
     ).one()
@@ -183,7 +184,7 @@ def verify_chain(session: Session) -> ChainReport:
             report.problems.append(f"event {event.seq}: content does not match its hash (edited)")
         expected_seq, prev_hash = event.seq + 1, event.hash
     last_seq = expected_seq - 1
-    if head is None and report.checked:
+    if head is None:
         report.problems.append("the chain head is missing")
     elif head is not None and (head.seq != last_seq or head.last_hash != prev_hash):
         report.problems.append(

@@ -108,7 +108,7 @@ def claim_task(session: Session, *, task_id: int, user: str) -> HumanTask:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         task = get_task(session, task_id=task_id)
-        raise TaskAlreadyClaimed(task_id, task.assignee)
+        raise TaskAlreadyClaimed(task_id, task.assignee if task.status == "claimed" else None)
     task = get_task(session, task_id=task_id)
     session.refresh(task)
     append_event(

@@ -105,8 +105,13 @@ def s3_endpoint() -> Iterator[str]:
 
 @pytest.fixture
 def minio_store(s3_endpoint: str) -> MinioStore:
-    return MinioStore(endpoint=s3_endpoint, access_key="testing", secret_key="testing",
-                      bucket=f"paspor-{uuid.uuid4().hex[:10]}", region="us-east-1")
+    return MinioStore(
+        endpoint=s3_endpoint,
+        access_key="testing",
+        secret_key="testing",
+        bucket=f"paspor-{uuid.uuid4().hex[:10]}",
+        region="us-east-1",
+    )
 
 
 @pytest.fixture

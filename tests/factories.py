@@ -13,7 +13,15 @@ import numpy as np
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-__all__ = ["applicant", "jpeg_bytes", "packet_json", "pdf_bytes", "png_bytes", "png_header", "write_packet"]
+__all__ = [
+    "applicant",
+    "jpeg_bytes",
+    "packet_json",
+    "pdf_bytes",
+    "png_bytes",
+    "png_header",
+    "write_packet",
+]
 
 
 def applicant(**overrides: Any) -> dict[str, Any]:

@@ -152,7 +152,7 @@ def parse_packet(text: str | bytes) -> Packet:
       - documents: is required
     """
     try:
-        raw = json.loads(text)
+        raw = json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = (
             f"line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""

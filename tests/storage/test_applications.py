@@ -27,8 +27,14 @@ from verification.errors import AlreadyExists, InputError, NotFound, StageConfli
 
 def _create(sessions: sessionmaker[Session], process: Process, number: str) -> Application:
     with sessions.begin() as session:
-        return create_application(session, number=number, category="adult", form=applicant(),
-                                  process=process, actor="tester")
+        return create_application(
+            session,
+            number=number,
+            category="adult",
+            form=applicant(),
+            process=process,
+            actor="tester",
+        )
 
 
 def test_create_and_get(sessions: sessionmaker[Session], process: Process) -> None:
@@ -67,12 +73,20 @@ def test_list_and_count_by_stage(sessions: sessionmaker[Session], process: Proce
         _create(sessions, process, f"APP-2026-00000{i}")
     with sessions.begin() as session:
         first = get_application(session, number="APP-2026-000001")
-        change_stage(session, application_id=first.id, expected="intake", new="verification",
-                     actor="tester", process=process)
+        change_stage(
+            session,
+            application_id=first.id,
+            expected="intake",
+            new="verification",
+            actor="tester",
+            process=process,
+        )
     with sessions() as session:
         assert count_by_stage(session) == {"intake": 2, "verification": 1}
         assert [a.number for a in list_applications(session, stage="intake")] == [
-            "APP-2026-000002", "APP-2026-000003"]
+            "APP-2026-000002",
+            "APP-2026-000003",
+        ]
         assert len(list_applications(session, limit=2)) == 2
 
 
@@ -81,8 +95,15 @@ def test_stage_change_records_event_and_audit(
 ) -> None:
     app = _create(sessions, process, "APP-2026-000001")
     with sessions.begin() as session:
-        change_stage(session, application_id=app.id, expected="intake", new="verification",
-                     actor="flow", process=process, reason="documents stored")
+        change_stage(
+            session,
+            application_id=app.id,
+            expected="intake",
+            new="verification",
+            actor="flow",
+            process=process,
+            reason="documents stored",
+        )
     with sessions() as session:
         assert get_application_by_id(session, application_id=app.id).stage == "verification"
         history = stage_history(session, application_id=app.id)
@@ -98,8 +119,14 @@ def test_stage_change_from_the_wrong_stage_conflicts(
 ) -> None:
     app = _create(sessions, process, "APP-2026-000001")
     with sessions.begin() as session, pytest.raises(StageConflict, match="is in stage 'intake'"):
-        change_stage(session, application_id=app.id, expected="verification", new="approval",
-                     actor="flow", process=process)
+        change_stage(
+            session,
+            application_id=app.id,
+            expected="verification",
+            new="approval",
+            actor="flow",
+            process=process,
+        )
 
 
 def test_stage_change_outside_the_process_is_refused(
@@ -107,8 +134,14 @@ def test_stage_change_outside_the_process_is_refused(
 ) -> None:
     app = _create(sessions, process, "APP-2026-000001")
     with sessions.begin() as session, pytest.raises(InputError, match="does not allow"):
-        change_stage(session, application_id=app.id, expected="intake", new="issued",
-                     actor="flow", process=process)
+        change_stage(
+            session,
+            application_id=app.id,
+            expected="intake",
+            new="issued",
+            actor="flow",
+            process=process,
+        )
 
 
 def test_racing_stage_changes_advance_exactly_once(
@@ -124,8 +157,14 @@ def test_racing_stage_changes_advance_exactly_once(
         try:
             with session.begin():
                 barrier.wait()
-                change_stage(session, application_id=app.id, expected="intake", new=target,
-                             actor=f"worker-{target}", process=process)
+                change_stage(
+                    session,
+                    application_id=app.id,
+                    expected="intake",
+                    new=target,
+                    actor=f"worker-{target}",
+                    process=process,
+                )
             outcomes.append("won")
         except StageConflict:
             outcomes.append("conflict")

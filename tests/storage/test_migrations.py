@@ -11,8 +11,16 @@ from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import Base
 
 TABLES = {
-    "applications", "documents", "extractions", "findings", "human_tasks", "decisions",
-    "stage_events", "audit_events", "audit_head", "alembic_version",
+    "applications",
+    "documents",
+    "extractions",
+    "findings",
+    "human_tasks",
+    "decisions",
+    "stage_events",
+    "audit_events",
+    "audit_head",
+    "alembic_version",
 }
 
 
