@@ -1,0 +1,154 @@
+"""OCR accuracy and speed on synthetic documents (issue 3 targets).
+
+Generates documents of each type with ground truth (clean and degraded), reads them with the
+real pipeline, and prints per-field exact-match rate and character error rate per subset,
+median seconds per document, the ratio of pipeline time to a bare Tesseract call on the same
+image, and peak memory per worker.
+
+    .venv/bin/python benchmarks/ocr_accuracy.py --count 200 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from verification.reading.loader import load_pages  # noqa: E402
+from verification.reading.ocr import TesseractEngine  # noqa: E402
+from verification.reading.reader import read_document  # noqa: E402
+
+TYPES = ("ktp", "kk", "akta_kelahiran")
+
+
+@dataclass
+class Sample:
+    doc_type: str
+    subset: str
+    truth: dict[str, Any]
+    fields: dict[str, Any]
+    status: str
+    seconds: float
+    bare_seconds: float
+    max_rss_mb: float
+
+
+def _render(doc_type: str, seed: int, subset: str) -> tuple[bytes, dict[str, Any]]:
+    from verification.synthetic.people import generate_family
+
+    rng = random.Random(seed)
+    family = generate_family(rng)
+    degraded = subset != "clean" and subset != "pdf_text"
+    if doc_type == "ktp":
+        from verification.synthetic.ktp import render_ktp
+
+        rendered = render_ktp(family, family.applicant, rng, degraded=degraded)
+    elif doc_type == "kk":
+        from verification.synthetic.kk import render_kk
+
+        form = {"pdf_text": "pdf_text", "clean": "pdf_scan", "degraded": "photo"}[subset]
+        rendered = render_kk(family, rng, form=form, degraded=degraded)
+    else:
+        from verification.synthetic.akta import render_akta
+
+        rendered = render_akta(family, family.applicant, rng, degraded=degraded)
+    return rendered.data, rendered.truth
+
+
+def _bare_tesseract(data: bytes) -> float:
+    import pytesseract
+
+    pages = load_pages(data)
+    started = time.perf_counter()
+    for page in pages:
+        if page.image is not None:
+            pytesseract.image_to_data(page.image, lang="ind", config="--oem 1 --psm 3")
+    return time.perf_counter() - started
+
+
+def _one(job: tuple[str, int, str]) -> Sample:
+    doc_type, seed, subset = job
+    data, truth = _render(doc_type, seed, subset)
+    engine = TesseractEngine()
+    result = read_document(data, declared_type=doc_type, engine=engine)
+    bare = _bare_tesseract(data)
+    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return Sample(doc_type, subset, truth, result.fields, result.status, result.seconds, bare, rss)
+
+
+def _flatten(doc_type: str, values: dict[str, Any]) -> dict[str, str]:
+    """Field name to printable value; KK members become member[i].field."""
+    flat: dict[str, str] = {}
+    for key, value in values.items():
+        if key == "members" and isinstance(value, list):
+            for i, member in enumerate(value):
+                for mkey, mvalue in member.items():
+                    flat[f"members.{mkey}#{i}"] = "" if mvalue is None else str(mvalue)
+        else:
+            flat[key] = "" if value is None else str(value)
+    return flat
+
+
+def report(samples: list[Sample]) -> None:
+    by_group: dict[tuple[str, str], list[Sample]] = defaultdict(list)
+    for sample in samples:
+        by_group[(sample.doc_type, sample.subset)].append(sample)
+    for (doc_type, subset), group in sorted(by_group.items()):
+        exact: dict[str, list[bool]] = defaultdict(list)
+        cer: dict[str, list[float]] = defaultdict(list)
+        for sample in group:
+            truth = _flatten(doc_type, sample.truth)
+            read = _flatten(doc_type, sample.fields)
+            for key, expected in truth.items():
+                name = key.split("#")[0]
+                got = read.get(key, "")
+                exact[name].append(got == expected)
+                cer[name].append(Levenshtein.distance(got, expected) / max(len(expected), 1))
+        ok = sum(s.status == "ok" for s in group)
+        seconds = statistics.median(s.seconds for s in group)
+        bare = statistics.median(s.bare_seconds for s in group)
+        print(f"\n== {doc_type} / {subset}: {len(group)} documents, {ok} read ok; "
+              f"median {seconds:.2f} s/doc, bare tesseract {bare:.2f} s, "
+              f"ratio {sum(s.seconds for s in group) / max(sum(s.bare_seconds for s in group), 1e-9):.2f}; "
+              f"peak RSS {max(s.max_rss_mb for s in group):.0f} MB")
+        print(f"   {'field':<28} {'exact':>7} {'CER':>7}")
+        for name in sorted(exact):
+            rate = 100 * sum(exact[name]) / len(exact[name])
+            print(f"   {name:<28} {rate:6.1f}% {100 * statistics.mean(cer[name]):6.2f}%")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200, help="documents per type and subset")
+    parser.add_argument("--types", default=",".join(TYPES))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=20261128)
+    args = parser.parse_args(argv)
+    subsets = {"ktp": ("clean", "degraded"), "kk": ("pdf_text", "clean", "degraded"),
+               "akta_kelahiran": ("clean", "degraded")}
+    jobs = [(t, args.seed + i * 7919 + hash(s) % 1000, s)
+            for t in args.types.split(",") for s in subsets[t] for i in range(args.count)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        samples = list(pool.map(_one, jobs, chunksize=4))
+    report(samples)
+    print(f"\n{len(samples)} documents in {time.perf_counter() - started:.0f} s "
+          f"with {args.workers} workers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

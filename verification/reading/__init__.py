@@ -1,0 +1,1 @@
+"""Reading documents: bytes to pages, preprocessing, OCR, classification and field parsers."""

@@ -1,0 +1,312 @@
+"""Reading a KTP-el: card geometry, one OCR pass, and the 19 fields of DESIGN.md section 3.
+
+The card is first brought to its canonical geometry (85.6 x 54 mm at 300 dpi: 1011 x 638 px),
+whatever the photo or scan looked like. On that card the layout of Permendagri 74/2015 is
+stable: labels in a left column, values after ":", the photo top right with the place and date
+of issue under it. Values are assigned to fields by their label (matched fuzzily) and, where
+OCR lost the label, by their row on the card. The photo and signature are blanked before OCR,
+so one Tesseract call reads the whole card.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from rapidfuzz import fuzz
+
+from verification.reading.model import Image, Line, Word, group_lines
+from verification.reading.normalise import clean_text, match_vocabulary, parse_dmy, repair_digits
+from verification.reading.ocr import OcrEngine
+from verification.reading.preprocess import (
+    denoise,
+    deskew,
+    estimate_skew,
+    find_document,
+    normalise_lighting,
+    to_gray,
+)
+from verification.vocabulary import (
+    AGAMA,
+    AGAMA_VARIANTS,
+    GOL_DARAH,
+    JENIS_KELAMIN,
+    KEWARGANEGARAAN,
+    PEKERJAAN,
+    STATUS_PERKAWINAN,
+)
+
+__all__ = ["KTP_FIELDS", "KTP_SIZE", "KtpReading", "normalise_card", "parse_ktp", "read_ktp"]
+
+KTP_SIZE = (1011, 638)  # width, height at 300 dpi
+KTP_FIELDS = (
+    "provinsi", "kabupaten_kota", "nik", "nama", "tempat_lahir", "tanggal_lahir",
+    "jenis_kelamin", "gol_darah", "alamat", "rt_rw", "kel_desa", "kecamatan", "agama",
+    "status_perkawinan", "pekerjaan", "kewarganegaraan", "berlaku_hingga", "tempat_terbit",
+    "tanggal_terbit",
+)  # fmt: skip
+
+# Label rows in card order; the fraction is the row's vertical centre on the canonical card.
+_ROWS: tuple[tuple[str, tuple[str, ...], float], ...] = (
+    ("nik", ("NIK",), 0.200),
+    ("nama", ("NAMA",), 0.270),
+    ("ttl", ("TEMPAT/TGL LAHIR", "TEMPAT TGL LAHIR"), 0.326),
+    ("jk", ("JENIS KELAMIN",), 0.382),
+    ("alamat", ("ALAMAT",), 0.439),
+    ("rt_rw", ("RT/RW",), 0.495),
+    ("kel_desa", ("KEL/DESA",), 0.552),
+    ("kecamatan", ("KECAMATAN",), 0.608),
+    ("agama", ("AGAMA",), 0.665),
+    ("status_perkawinan", ("STATUS PERKAWINAN",), 0.721),
+    ("pekerjaan", ("PEKERJAAN",), 0.777),
+    ("kewarganegaraan", ("KEWARGANEGARAAN",), 0.834),
+    ("berlaku_hingga", ("BERLAKU HINGGA",), 0.890),
+)
+_VALUE_X = 0.245  # values start right of this fraction of the width (the colon column)
+_COLON_X = 0.2575  # a value word starting left of this includes the printed colon
+_RIGHT_X = 0.745  # the photo column
+
+
+@dataclass
+class KtpReading:
+    fields: dict[str, str] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
+    text: str = ""
+
+
+def normalise_card(image: Image) -> tuple[Image, list[str]]:
+    """Crop, straighten and scale a KTP photo or scan to the canonical card size."""
+    steps: list[str] = []
+    cropped = find_document(image)
+    if cropped is not image:
+        image, steps = cropped, ["find_document"]
+    if abs(estimate_skew(image)) >= 0.3:
+        image, steps = deskew(image), [*steps, "deskew"]
+    width = image.shape[1]
+    if width < 0.8 * KTP_SIZE[0]:
+        steps.append("upscale")
+    interpolation = cv2.INTER_CUBIC if width < KTP_SIZE[0] else cv2.INTER_AREA
+    return cv2.resize(image, KTP_SIZE, interpolation=interpolation), steps
+
+
+def _sharpness(gray: Image) -> float:
+    return float(cv2.Laplacian(gray, cv2.CV_64F).var())
+
+
+def _enhance(card: Image) -> tuple[Image, list[str]]:
+    gray = normalise_lighting(to_gray(card))
+    steps = ["normalise_lighting"]
+    noise = float(np.median(np.abs(cv2.Laplacian(gray.astype(np.float32), cv2.CV_32F))))
+    if noise > 10:
+        gray, steps = denoise(gray), [*steps, "denoise"]
+    if _sharpness(gray) < 1500:
+        blurred = cv2.GaussianBlur(gray, (0, 0), 2.5)
+        gray = cv2.addWeighted(gray, 1.8, blurred, -0.8, 0)
+        steps.append("sharpen")
+    return gray, steps
+
+
+def _blank_photo(gray: Image) -> Image:
+    """White out the photo and signature; keep the place and date of issue between them."""
+    height, width = gray.shape[:2]
+    out = gray.copy()
+    out[int(0.17 * height) : int(0.625 * height), int(_RIGHT_X * width) :] = 255
+    out[int(0.74 * height) :, int(_RIGHT_X * width) :] = 255
+    return out
+
+
+def _label_of(words: list[Word], y_centre: float) -> str | None:
+    text = clean_text(" ".join(w.text for w in words))
+    best, best_score = None, 0.0
+    for key, labels, _ in _ROWS:
+        for label in labels:
+            score = fuzz.ratio(text, label)
+            if key == "nik" and text != "NIK":
+                score -= 15  # three letters match too much by chance
+            if score > best_score:
+                best, best_score = key, score
+    if best is not None and best_score >= 70:
+        return best
+    row = min(_ROWS, key=lambda r: abs(r[2] - y_centre))
+    return row[0] if abs(row[2] - y_centre) < 0.028 else None
+
+
+_COLON_LOOKALIKES = ":;1Il|!i»>.,'"
+
+
+def _strip_colon(words: list[Word], width: float) -> list[Word]:
+    """Drop the printed ":" (OCR often reads it as 1, I, ! or ») at the colon column."""
+    if not words or words[0].box.left >= _COLON_X * width:
+        return words
+    first = words[0]
+    if len(first.text) <= 2 and all(c in _COLON_LOOKALIKES for c in first.text):
+        return words[1:]
+    if first.text[0] in _COLON_LOOKALIKES:
+        return [Word(first.text[1:], first.conf, first.box), *words[1:]]
+    return words
+
+
+def _value_text(words: list[Word]) -> tuple[str, float]:
+    text = " ".join(w.text for w in words)
+    text = re.sub(r"^[\s:;.,|'\"]+", "", text).strip()
+    conf = float(np.mean([w.conf for w in words])) if words else 0.0
+    return text, conf
+
+
+def _set(reading: KtpReading, name: str, value: str | None, conf: float) -> None:
+    if value:
+        reading.fields[name] = value
+        reading.confidence[name] = round(max(0.0, min(conf, 1.0)), 3)
+
+
+def _vocab(reading: KtpReading, name: str, text: str, conf: float, vocab: object) -> None:
+    cleaned = clean_text(text)
+    if name == "agama":
+        cleaned = AGAMA_VARIANTS.get(cleaned, cleaned)
+    matched = match_vocabulary(cleaned, vocab)  # type: ignore[arg-type]
+    if matched is not None:
+        _set(reading, name, matched[0], conf * matched[1])
+    elif cleaned:
+        _set(reading, name, cleaned, conf * 0.5)
+
+
+def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
+    if key == "nik":
+        nik = repair_digits(text.replace(":", ""), 16)
+        _set(reading, "nik", nik or clean_text(text), conf if nik else conf * 0.3)
+    elif key in ("nama", "alamat", "kel_desa", "kecamatan"):
+        _set(reading, key, clean_text(text), conf)
+    elif key == "ttl":
+        place, _, rest = text.rpartition(",")
+        born = parse_dmy(rest or text)
+        if not place:
+            match = re.match(r"(.*?)[\s,.]*([0-9OIlSB|]{2}\s*[-.]\s*\S+)$", text)
+            place = match.group(1) if match else ""
+        _set(reading, "tempat_lahir", clean_text(place), conf)
+        _set(reading, "tanggal_lahir", born.isoformat() if born else None, conf)
+    elif key == "jk":
+        sex_part, *blood = re.split(r"(?i)gol\.?\s*darah|darah", text, maxsplit=1)
+        _vocab(reading, "jenis_kelamin", sex_part, conf, JENIS_KELAMIN)
+        gol = re.sub(r"[\s:;.]", "", "".join(blood).upper()).replace("0", "O")
+        if gol in GOL_DARAH:
+            _set(reading, "gol_darah", gol, conf)
+    elif key == "rt_rw":
+        parts = re.split(r"[/\\|lI1]{1}(?=\S{3}$)", re.sub(r"\s", "", text), maxsplit=1)
+        digits = [repair_digits(p) for p in parts]
+        if len(digits) == 2 and all(d and len(d) == 3 for d in digits):
+            _set(reading, "rt_rw", f"{digits[0]}/{digits[1]}", conf)
+        else:
+            _set(reading, "rt_rw", clean_text(text), conf * 0.4)
+    elif key == "agama":
+        _vocab(reading, "agama", text, conf, AGAMA)
+    elif key == "status_perkawinan":
+        _vocab(reading, "status_perkawinan", text, conf, STATUS_PERKAWINAN)
+    elif key == "pekerjaan":
+        _vocab(reading, "pekerjaan", text, conf, PEKERJAAN)
+    elif key == "kewarganegaraan":
+        _vocab(reading, "kewarganegaraan", text, conf, KEWARGANEGARAAN)
+    elif key == "berlaku_hingga":
+        until = parse_dmy(text)
+        if until is not None:
+            _set(reading, "berlaku_hingga", until.isoformat(), conf)
+        elif fuzz.partial_ratio("SEUMUR HIDUP", clean_text(text)) >= 75:
+            _set(reading, "berlaku_hingga", "SEUMUR HIDUP", conf)
+
+
+def _header(reading: KtpReading, lines: list[Line], height: float) -> None:
+    top = [ln for ln in lines if ln.box.bottom < 0.17 * height]
+    for line in top:
+        text = clean_text(line.text)
+        match = re.match(r"^\S*?(PROV\S*)\s+(.*)$", text)
+        if match and fuzz.ratio(match.group(1), "PROVINSI") >= 70:
+            _set(reading, "provinsi", match.group(2), line.conf)
+            continue
+        match = re.match(r"^(KABUPATEN|KAB\.?|KOTA)\s+(.*)$", text)
+        if match:
+            kind = "KOTA" if match.group(1) == "KOTA" else "KABUPATEN"
+            _set(reading, "kabupaten_kota", f"{kind} {match.group(2)}", line.conf)
+        elif "provinsi" in reading.fields and text and "kabupaten_kota" not in reading.fields:
+            _set(reading, "kabupaten_kota", text, line.conf * 0.6)  # DKI: city without prefix
+
+
+def _issue(reading: KtpReading, words: list[Word], size: tuple[int, int]) -> None:
+    width, height = size
+    right = [
+        w
+        for w in words
+        if w.box.left >= _RIGHT_X * width and 0.6 * height < w.box.centre_y < 0.76 * height
+    ]
+    for line in group_lines(right):
+        when = parse_dmy(line.text)
+        if when is not None:
+            _set(reading, "tanggal_terbit", when.isoformat(), line.conf)
+        elif re.search(r"[A-Z]{3}", line.text.upper()):
+            _set(reading, "tempat_terbit", clean_text(line.text), line.conf)
+
+
+def parse_ktp(words: list[Word], size: tuple[int, int] = KTP_SIZE) -> KtpReading:
+    """Assign OCR words of a canonical card to the KTP fields."""
+    width, height = size
+    reading = KtpReading(words=list(words))
+    left = [w for w in words if w.box.left < _RIGHT_X * width]
+    lines = group_lines(left)
+    reading.text = "\n".join(ln.text for ln in group_lines(words))
+    _header(reading, lines, height)
+    previous: str | None = None
+    for line in lines:
+        if line.box.bottom < 0.17 * height:
+            continue
+        labels = [
+            w
+            for w in line.words
+            if w.box.right <= _VALUE_X * width + 8 and not w.text.startswith(":")
+        ]
+        values = _strip_colon([w for w in line.words if w not in labels], width)
+        key = _label_of(labels, line.box.centre_y / height) if labels else None
+        if key is None and not labels:
+            key = _label_of([], line.box.centre_y / height)
+        text, conf = _value_text(values)
+        if key is None or not text:
+            continue
+        if previous == "alamat" and not labels:  # a long address wraps onto a second line
+            reading.fields["alamat"] = f"{reading.fields.get('alamat', '')} {clean_text(text)}"
+            continue
+        _parse_row(reading, key, text, conf)
+        previous = key
+    _issue(reading, words, size)
+    return reading
+
+
+def _nik_retry(card: Image, engine: OcrEngine) -> tuple[str, float] | None:
+    """Read the NIK band again as one line of digits (only when the first pass failed)."""
+    height, width = card.shape[:2]
+    band = card[
+        int(0.14 * height) : int(0.26 * height), int(_VALUE_X * width) : int(_RIGHT_X * width)
+    ]
+    words = engine.recognise(band, layout="line", digits=True)
+    text = "".join(w.text for w in words)
+    nik = repair_digits(text, 16)
+    if nik is None:
+        return None
+    return nik, float(np.mean([w.conf for w in words]))
+
+
+def read_ktp(image: Image, engine: OcrEngine) -> KtpReading:
+    """Read every field of a KTP photo or scan."""
+    card, steps = normalise_card(image)
+    gray, enhance_steps = _enhance(card)
+    gray = _blank_photo(gray)
+    words = engine.recognise(gray, layout="auto")
+    reading = parse_ktp(words)
+    reading.steps = [*steps, *enhance_steps, "blank_photo"]
+    nik = reading.fields.get("nik", "")
+    if not (nik.isdigit() and len(nik) == 16) or reading.confidence.get("nik", 0) < 0.6:
+        retried = _nik_retry(gray, engine)
+        if retried is not None:
+            _set(reading, "nik", retried[0], retried[1])
+            reading.steps.append("nik_retry")
+    return reading

@@ -1,0 +1,198 @@
+"""Preprocessing: named ``ndarray -> ndarray`` steps that make a photo or scan OCR-able.
+
+Each step is a plain function. ``prepare`` measures the image and runs only the steps it
+needs, returning the image and the names of the steps that ran, for the reading record.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from verification.reading.model import Image
+
+__all__ = [
+    "PrepareOptions",
+    "binarise",
+    "denoise",
+    "deskew",
+    "estimate_skew",
+    "find_document",
+    "normalise_lighting",
+    "prepare",
+    "to_gray",
+    "upscale",
+]
+
+Step = Callable[[Image], Image]
+
+
+def to_gray(image: Image) -> Image:
+    """Grey from the brightest channel: coloured (blue KTP) backgrounds turn near-white."""
+    if image.ndim == 2:
+        return image
+    gray: Image = np.max(image, axis=2).astype(np.uint8)
+    return gray
+
+
+def _order_corners(points: np.ndarray) -> np.ndarray:
+    pts = points.reshape(4, 2).astype(np.float32)
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+        dtype=np.float32,
+    )
+
+
+def _document_quad(image: Image) -> np.ndarray | None:
+    """The corners of a document lying on a contrasting background, or None."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    scale = 800 / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(small, (5, 5), 0)
+    edges = cv2.Canny(blurred, 30, 90)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    area = small.shape[0] * small.shape[1]
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        hull = cv2.convexHull(contour)
+        quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+        if len(quad) == 4 and 0.2 * area < cv2.contourArea(quad) < 0.95 * area:
+            corners: np.ndarray = _order_corners(quad) / scale
+            return corners
+    return None
+
+
+def find_document(image: Image) -> Image:
+    """Crop a document photographed on a table and undo the perspective."""
+    quad = _document_quad(image)
+    if quad is None:
+        return image
+    tl, tr, br, bl = quad
+    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.warpPerspective(
+        image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def estimate_skew(image: Image) -> float:
+    """Angle in degrees (counter-clockwise positive) of the text lines, within ±15°."""
+    gray = to_gray(image)
+    scale = min(1.0, 1000 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    # Join letters into line-shaped blobs, then take the dominant blob orientation.
+    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 3)))
+    contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    angles, weights = [], []
+    for contour in contours:
+        (_, _), (w, h), angle = cv2.minAreaRect(contour)
+        if w < h:
+            w, h, angle = h, w, angle - 90
+        if w < 40 or w < 3 * h:
+            continue
+        angle = ((angle + 45) % 90) - 45
+        if abs(angle) <= 15:
+            angles.append(angle)
+            weights.append(w)
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    median = float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    return -median
+
+
+def deskew(image: Image) -> Image:
+    """Rotate so text lines are horizontal (handles at least ±10°)."""
+    angle = estimate_skew(image)
+    if abs(angle) < 0.3:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
+    return cv2.warpAffine(
+        image, matrix, (new_w, new_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def normalise_lighting(image: Image) -> Image:
+    """Divide by the smoothed background so shadows and gradients flatten out."""
+    gray = to_gray(image)
+    kernel = max(15, (min(gray.shape) // 20) | 1)
+    background = cv2.morphologyEx(
+        gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kernel, kernel))
+    )
+    background = cv2.GaussianBlur(background, (0, 0), kernel / 3)
+    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return flat.astype(np.uint8)
+
+
+def denoise(image: Image) -> Image:
+    """Remove sensor and JPEG noise while keeping stroke edges."""
+    return cv2.fastNlMeansDenoising(
+        to_gray(image), None, h=12, templateWindowSize=7, searchWindowSize=15
+    )
+
+
+def binarise(image: Image) -> Image:
+    """Black text on white (Otsu on the flattened grey image)."""
+    return cv2.threshold(to_gray(image), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
+def upscale(image: Image) -> Image:
+    """Double the resolution of a low-resolution scan (about 150 dpi) for Tesseract."""
+    return cv2.resize(image, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+
+
+def _noise_level(gray: Image) -> float:
+    """Robust noise sigma estimate (median absolute Laplacian response)."""
+    lap = cv2.Laplacian(gray.astype(np.float32), cv2.CV_32F)
+    return float(np.median(np.abs(lap)) * 1.4826 / math.sqrt(20))
+
+
+@dataclass(frozen=True)
+class PrepareOptions:
+    """What ``prepare`` may do; ``target_width`` is the expected document width in pixels at
+    300 dpi (1011 for a KTP, 2480 or 3508 for A4), for the low-resolution decision."""
+
+    target_width: int | None = None
+    find_document: bool = True
+    binarise: bool = False
+
+
+def prepare(image: Image, options: PrepareOptions | None = None) -> tuple[Image, list[str]]:
+    """Run the steps this image needs; return the result and the names of the steps run."""
+    options = options or PrepareOptions()
+    steps: list[tuple[str, Step]] = []
+    if options.find_document and _document_quad(image) is not None:
+        steps.append(("find_document", find_document))
+    ran: list[str] = []
+    for name, step in steps:
+        image = step(image)
+        ran.append(name)
+    if options.target_width and image.shape[1] < 0.65 * options.target_width:
+        image, ran = upscale(image), [*ran, "upscale"]
+    if abs(estimate_skew(image)) >= 0.3:
+        image, ran = deskew(image), [*ran, "deskew"]
+    gray = to_gray(image)
+    spread = cv2.GaussianBlur(gray, (0, 0), 25)
+    if float(np.percentile(spread, 95) - np.percentile(spread, 5)) > 40:
+        gray, ran = normalise_lighting(gray), [*ran, "normalise_lighting"]
+    if _noise_level(gray) > 6:
+        gray, ran = denoise(gray), [*ran, "denoise"]
+    if options.binarise:
+        gray, ran = binarise(gray), [*ran, "binarise"]
+    return gray, ran
