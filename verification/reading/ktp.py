@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
-from verification.reading.model import Image, Line, Word, group_lines
+from verification.reading.model import Box, Image, Line, Word, group_lines
 from verification.reading.normalise import clean_text, match_vocabulary, parse_dmy, repair_digits
 from verification.reading.ocr import OcrEngine
 from verification.reading.preprocess import (
@@ -110,13 +110,14 @@ def _enhance(card: Image) -> tuple[Image, list[str]]:
     return gray, steps
 
 
-def _blank_photo(gray: Image) -> Image:
-    """White out the photo and signature; keep the place and date of issue between them."""
+def _split_columns(gray: Image) -> tuple[Image, Image, int, int]:
+    """The card with its photo column blanked, and the place/date-of-issue block under the
+    photo (with its offset): Tesseract segments each cleanly when read separately."""
     height, width = gray.shape[:2]
-    out = gray.copy()
-    out[int(0.17 * height) : int(0.625 * height), int(_RIGHT_X * width) :] = 255
-    out[int(0.74 * height) :, int(_RIGHT_X * width) :] = 255
-    return out
+    main = gray.copy()
+    main[int(0.17 * height) :, int(_RIGHT_X * width) :] = 255
+    top, left = int(0.615 * height), int(_RIGHT_X * width)
+    return main, gray[top : int(0.745 * height), left:], left, top
 
 
 def _label_of(words: list[Word], y_centre: float) -> str | None:
@@ -299,10 +300,14 @@ def read_ktp(image: Image, engine: OcrEngine) -> KtpReading:
     """Read every field of a KTP photo or scan."""
     card, steps = normalise_card(image)
     gray, enhance_steps = _enhance(card)
-    gray = _blank_photo(gray)
-    words = engine.recognise(gray, layout="auto")
+    main, issue, left, top = _split_columns(gray)
+    words = engine.recognise(main, layout="block")
+    words += [
+        Word(w.text, w.conf, Box(w.box.left + left, w.box.top + top, w.box.width, w.box.height))
+        for w in engine.recognise(issue, layout="block")
+    ]
     reading = parse_ktp(words)
-    reading.steps = [*steps, *enhance_steps, "blank_photo"]
+    reading.steps = [*steps, *enhance_steps, "split_columns"]
     nik = reading.fields.get("nik", "")
     if not (nik.isdigit() and len(nik) == 16) or reading.confidence.get("nik", 0) < 0.6:
         retried = _nik_retry(gray, engine)

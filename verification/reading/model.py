@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from numpy.typing import NDArray
 
-__all__ = ["Box", "Image", "Line", "Page", "PageSource", "Word", "group_lines"]
+__all__ = ["Box", "Image", "Line", "Page", "PageReading", "PageSource", "Word", "group_lines"]
 
 # cv2 returns loosely typed arrays; images are uint8 BGR or grey in practice.
 Image = NDArray[Any]
@@ -84,6 +84,21 @@ class Page:
     words: tuple[Word, ...] = ()
     dpi: float | None = None
     steps: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageReading:
+    """What a type-specific reader took from the pages of one document.
+
+    ``fields`` use the DESIGN.md section 3 names (dates ISO); ``confidence`` is 0..1 per field
+    (for a KK, per ``members.<i>.<field>`` too); ``steps`` names the preprocessing that ran;
+    ``text`` is the plain text read, for classification.
+    """
+
+    fields: dict[str, Any]
+    confidence: dict[str, float]
+    steps: list[str]
+    text: str
 
 
 def group_lines(words: list[Word] | tuple[Word, ...], *, tolerance: float = 0.5) -> list[Line]:

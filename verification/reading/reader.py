@@ -21,22 +21,12 @@ from verification.errors import DocumentUnreadable
 from verification.reading.classify import classify_text
 from verification.reading.ktp import read_ktp
 from verification.reading.loader import LoadLimits, load_pages
-from verification.reading.model import Page, group_lines
+from verification.reading.model import Page, PageReading, group_lines
 from verification.reading.ocr import OcrEngine
 
 __all__ = ["PageReading", "ReadResult", "Reader", "read_document", "register_reader"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PageReading:
-    """What a type-specific reader took from the pages of one document."""
-
-    fields: dict[str, Any]
-    confidence: dict[str, float]
-    steps: list[str]
-    text: str
 
 
 Reader = Callable[[list[Page], OcrEngine], PageReading]
