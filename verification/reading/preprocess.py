@@ -109,8 +109,8 @@ def _document_quad(image: Image) -> np.ndarray | None:
         quad = _quad_from_mask(filled)
     if quad is None:
         return None
-    corners: np.ndarray = quad / scale
-    return corners
+    found: np.ndarray = quad / scale
+    return found
 
 
 def find_document(image: Image) -> Image:
