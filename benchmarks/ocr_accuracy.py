@@ -24,11 +24,11 @@ from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from rapidfuzz.distance import Levenshtein  # noqa: E402
+from rapidfuzz.distance import Levenshtein
 
-from verification.reading.loader import load_pages  # noqa: E402
-from verification.reading.ocr import TesseractEngine  # noqa: E402
-from verification.reading.reader import read_document  # noqa: E402
+from verification.reading.loader import load_pages
+from verification.reading.ocr import TesseractEngine
+from verification.reading.reader import read_document
 
 TYPES = ("ktp", "kk", "akta_kelahiran")
 
@@ -59,7 +59,7 @@ def _render(doc_type: str, seed: int, subset: str) -> tuple[bytes, dict[str, Any
         from verification.synthetic.kk import render_kk
 
         form = {"pdf_text": "pdf_text", "clean": "pdf_scan", "degraded": "photo"}[subset]
-        rendered = render_kk(family, rng, form=form, degraded=degraded)
+        rendered = render_kk(family, rng, form=form)
     else:
         from verification.synthetic.akta import render_akta
 
@@ -84,8 +84,13 @@ def _one(job: tuple[str, int, str]) -> Sample:
     engine = TesseractEngine()
     result = read_document(data, declared_type=doc_type, engine=engine)
     bare = _bare_tesseract(data)
-    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    rss = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
     return Sample(doc_type, subset, truth, result.fields, result.status, result.seconds, bare, rss)
 
 
@@ -120,10 +125,12 @@ def report(samples: list[Sample]) -> None:
         ok = sum(s.status == "ok" for s in group)
         seconds = statistics.median(s.seconds for s in group)
         bare = statistics.median(s.bare_seconds for s in group)
-        print(f"\n== {doc_type} / {subset}: {len(group)} documents, {ok} read ok; "
-              f"median {seconds:.2f} s/doc, bare tesseract {bare:.2f} s, "
-              f"ratio {sum(s.seconds for s in group) / max(sum(s.bare_seconds for s in group), 1e-9):.2f}; "
-              f"peak RSS {max(s.max_rss_mb for s in group):.0f} MB")
+        ratio = sum(s.seconds for s in group) / max(sum(s.bare_seconds for s in group), 1e-9)
+        print(
+            f"\n== {doc_type} / {subset}: {len(group)} documents, {ok} read ok; "
+            f"median {seconds:.2f} s/doc, bare tesseract {bare:.2f} s, ratio {ratio:.2f}; "
+            f"peak RSS {max(s.max_rss_mb for s in group):.0f} MB"
+        )
         print(f"   {'field':<28} {'exact':>7} {'CER':>7}")
         for name in sorted(exact):
             rate = 100 * sum(exact[name]) / len(exact[name])
@@ -137,16 +144,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261128)
     args = parser.parse_args(argv)
-    subsets = {"ktp": ("clean", "degraded"), "kk": ("pdf_text", "clean", "degraded"),
-               "akta_kelahiran": ("clean", "degraded")}
-    jobs = [(t, args.seed + i * 7919 + hash(s) % 1000, s)
-            for t in args.types.split(",") for s in subsets[t] for i in range(args.count)]
+    subsets = {
+        "ktp": ("clean", "degraded"),
+        "kk": ("pdf_text", "clean", "degraded"),
+        "akta_kelahiran": ("clean", "degraded"),
+    }
+    jobs = [
+        (t, args.seed + i * 7919 + hash(s) % 1000, s)
+        for t in args.types.split(",")
+        for s in subsets[t]
+        for i in range(args.count)
+    ]
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         samples = list(pool.map(_one, jobs, chunksize=4))
     report(samples)
-    print(f"\n{len(samples)} documents in {time.perf_counter() - started:.0f} s "
-          f"with {args.workers} workers")
+    print(
+        f"\n{len(samples)} documents in {time.perf_counter() - started:.0f} s "
+        f"with {args.workers} workers"
+    )
     return 0
 
 

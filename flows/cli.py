@@ -192,6 +192,69 @@ def store_orphans(
     typer.echo(f"{len(orphans)} orphan object(s) {verb}", err=True)
 
 
+@app.command()
+def read(
+    file: Annotated[Path, typer.Argument(help="A JPEG, PNG or PDF document")],
+    doc_type: Annotated[
+        str | None, typer.Option("--type", help="ktp, kk or akta_kelahiran (default: detect)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Read one document: type, status, fields, confidences, preprocessing steps, seconds."""
+    from verification.reading.ocr import TesseractEngine
+    from verification.reading.reader import read_document
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise _fail(f"{file.name}: cannot be read ({exc.strerror})") from None
+    result = read_document(data, declared_type=doc_type, engine=TesseractEngine())
+    report = {"file": file.name, **result.to_dict()}
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(
+            f"{file.name}: {report['type']} {result.status} in {result.seconds:.2f} s"
+            + (f" ({result.error})" if result.error else "")
+        )
+        for name, value in result.fields.items():
+            confidence = result.confidence.get(name)
+            shown = f"{confidence:.2f}" if confidence is not None else "-"
+            typer.echo(f"  {name:<20} {shown:>5}  {value}")
+        typer.echo(f"  steps: {', '.join(result.steps) or '-'}")
+    if result.status != "ok":
+        raise typer.Exit(2)
+
+
+@app.command()
+def demo(
+    count: Annotated[int, typer.Option(help="Synthetic packets to generate")] = 6,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic batch")] = 2026,
+) -> None:
+    """Generate synthetic packets, take them in, read them, and show where each stands."""
+    from flows.demo import run_demo
+
+    services = get_services()
+    upgrade(services.engine)
+    rows = run_demo(services, count=count, seed=seed)
+    typer.echo(f"{'application':<16} {'category':<9} {'stage':<8} documents / read")
+    for row in rows:
+        typer.echo(
+            f"{row.number:<16} {row.category:<9} {row.stage:<8} {row.documents}"
+            + (f"  [{row.note}]" if row.note else "")
+        )
+        typer.echo(f"{'':<35} read: {row.read or '-'}")
+    data = services.settings.data_dir
+    typer.echo(
+        f"\npackets: {data / 'demo' / 'packets'}  database: "
+        f"{services.settings.resolved_database_url()}  documents: "
+        f"{services.settings.resolved_store_root()}"
+    )
+    typer.echo(
+        "try: paspor status APP-2026-000001 | paspor audit verify | paspor read <file> --json"
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

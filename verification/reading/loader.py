@@ -110,8 +110,9 @@ def _pdf_pages(data: bytes, limits: LoadLimits) -> list[Page]:
         raise DocumentUnreadable("PDF is password-protected") from None
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise DocumentUnreadable(f"PDF is damaged ({type(exc).__name__})") from None
-    except Exception as exc:  # pdfminer raises many private types on hostile input
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+    except Exception as exc:  # pdfplumber wraps pdfminer's many error types
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(inner, PDFPasswordIncorrect) or "encrypt" in type(inner).__name__.lower():
             raise DocumentUnreadable("PDF is password-protected") from None
         raise DocumentUnreadable(f"PDF cannot be parsed ({type(exc).__name__})") from None
     with pdf:

@@ -48,6 +48,17 @@ def _order_corners(points: np.ndarray) -> np.ndarray:
     )
 
 
+def _plausible(mask: np.ndarray, quad: np.ndarray) -> bool:
+    """A document is a solid region: mostly foreground inside the quad, background outside."""
+    inside = np.zeros_like(mask)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+    inner = mask[inside > 0]
+    outer = mask[inside == 0]
+    return bool(
+        inner.size and inner.mean() > 0.85 * 255 and (outer.size == 0 or outer.mean() < 0.2 * 255)
+    )
+
+
 def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
@@ -57,11 +68,15 @@ def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
     if not 0.2 * area < cv2.contourArea(contour) < 0.97 * area:
         return None
     hull = cv2.convexHull(contour)
+    quad = None
     for epsilon in (0.01, 0.02, 0.03, 0.05):
-        quad = cv2.approxPolyDP(hull, epsilon * cv2.arcLength(hull, True), True)
-        if len(quad) == 4:
-            return _order_corners(quad)
-    return _order_corners(cv2.boxPoints(cv2.minAreaRect(hull)))
+        approx = cv2.approxPolyDP(hull, epsilon * cv2.arcLength(hull, True), True)
+        if len(approx) == 4:
+            quad = _order_corners(approx)
+            break
+    if quad is None:
+        quad = _order_corners(cv2.boxPoints(cv2.minAreaRect(hull)))
+    return quad if _plausible(mask, quad) else None
 
 
 def _document_quad(image: Image) -> np.ndarray | None:

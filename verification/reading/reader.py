@@ -71,7 +71,8 @@ def _ktp_reader(pages: list[Page], engine: OcrEngine) -> PageReading:
     return PageReading(reading.fields, reading.confidence, reading.steps, reading.text)
 
 
-register_reader("ktp", _ktp_reader)
+for _type in ("ktp", "ktp_ayah", "ktp_ibu"):  # parents' KTPs of a minor read the same way
+    register_reader(_type, _ktp_reader)
 
 
 def _page_text(pages: list[Page], engine: OcrEngine) -> str:
@@ -97,9 +98,12 @@ def read_document(
     """Read one document; ``declared_type`` is what the applicant said it is (None: unknown)."""
     started = time.perf_counter()
     result = ReadResult(declared_type=declared_type, detected_type=None, status="ok")
+    pages: list[Page] = []
     try:
         pages = load_pages(data, limits)
         result.pages = len(pages)
+        if any(p.words for p in pages):  # a text layer classifies for free
+            result.detected_type = classify_text(_page_text(pages, engine)).doc_type
         doc_type = declared_type
         if doc_type is None or doc_type not in _READERS:
             detected = classify_text(_page_text(pages, engine)).doc_type
@@ -114,6 +118,8 @@ def read_document(
             result.detected_type = classify_text(reading.text).doc_type
     except DocumentUnreadable as exc:
         result.status, result.error = "unreadable", str(exc)
+        if pages and result.detected_type is None:
+            result.detected_type = classify_text(_page_text(pages, engine)).doc_type
     except Exception as exc:  # a parser bug must not stop the rest of the application
         # The message may quote document text (personal data): log the type and place only.
         frame = traceback.extract_tb(exc.__traceback__)[-1]
