@@ -67,8 +67,9 @@ def is_known_code(code: str) -> bool:
     >>> is_known_code("crosscheck.nama")
     False
     """
-    return code in FINDING_CODES or (code.startswith(_FAMILIES) and code.count(".") >= 1
-                                      and not code.endswith("."))
+    return code in FINDING_CODES or (
+        code.startswith(_FAMILIES) and code.count(".") >= 1 and not code.endswith(".")
+    )
 
 
 @dataclass(frozen=True)

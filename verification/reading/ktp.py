@@ -175,6 +175,33 @@ def _vocab(reading: KtpReading, name: str, text: str, conf: float, vocab: object
         _set(reading, name, cleaned, conf * 0.5)
 
 
+def _set_rt_rw(reading: KtpReading, text: str, conf: float) -> None:
+    """RT/RW is two 3-digit numbers; the slash is often read as 1, l, I or |, or lost."""
+    compact = re.sub(r"\s", "", text)
+    match = re.fullmatch(r"(\S{3})[/\\|lI1]?(\S{3})", compact)
+    digits = [repair_digits(g) for g in match.groups()] if match else []
+    if len(digits) == 2 and all(d and len(d) == 3 for d in digits):
+        _set(reading, "rt_rw", f"{digits[0]}/{digits[1]}", conf)
+    else:
+        _set(reading, "rt_rw", clean_text(text), conf * 0.4)
+
+
+def _split_straddling(words: list[Word], width: float) -> list[Word]:
+    """Split a word OCR merged across the colon column ("Lahir:SIDOARJO") at its colon."""
+    out: list[Word] = []
+    for word in words:
+        box = word.box
+        if box.left < _VALUE_X * width < box.right and ":" in word.text[1:]:
+            head, _, tail = word.text.partition(":")
+            cut = box.left + box.width * (len(head) + 1) / len(word.text)
+            out.append(Word(head, word.conf, Box(box.left, box.top, cut - box.left, box.height)))
+            if tail:
+                out.append(Word(tail, word.conf, Box(cut, box.top, box.right - cut, box.height)))
+        else:
+            out.append(word)
+    return out
+
+
 def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
     if key == "nik":
         nik = repair_digits(text.replace(":", ""), 16)
@@ -196,12 +223,7 @@ def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
         if gol in GOL_DARAH:
             _set(reading, "gol_darah", gol, conf)
     elif key == "rt_rw":
-        parts = re.split(r"[/\\|lI1]{1}(?=\S{3}$)", re.sub(r"\s", "", text), maxsplit=1)
-        digits = [repair_digits(p) for p in parts]
-        if len(digits) == 2 and all(d and len(d) == 3 for d in digits):
-            _set(reading, "rt_rw", f"{digits[0]}/{digits[1]}", conf)
-        else:
-            _set(reading, "rt_rw", clean_text(text), conf * 0.4)
+        _set_rt_rw(reading, text, conf)
     elif key == "agama":
         _vocab(reading, "agama", text, conf, AGAMA)
     elif key == "status_perkawinan":
@@ -253,7 +275,7 @@ def parse_ktp(words: list[Word], size: tuple[int, int] = KTP_SIZE) -> KtpReading
     """Assign OCR words of a canonical card to the KTP fields."""
     width, height = size
     reading = KtpReading(words=list(words))
-    left = [w for w in words if w.box.left < _RIGHT_X * width]
+    left = _split_straddling([w for w in words if w.box.left < _RIGHT_X * width], width)
     lines = group_lines(left)
     reading.text = "\n".join(ln.text for ln in group_lines(words))
     _header(reading, lines, height)
