@@ -86,11 +86,53 @@ def normalise_card(image: Image) -> tuple[Image, list[str]]:
         image, steps = cropped, ["find_document"]
     if abs(estimate_skew(image)) >= 0.3:
         image, steps = deskew(image), [*steps, "deskew"]
+    if steps == ["deskew"]:  # a rotated scan whose card edges were not found
+        framed = _crop_to_content(image)
+        if framed is not image:
+            image, steps = framed, [*steps, "crop_to_content"]
     width = image.shape[1]
     if width < 0.8 * KTP_SIZE[0]:
         steps.append("upscale")
     interpolation = cv2.INTER_CUBIC if width < KTP_SIZE[0] else cv2.INTER_AREA
     return cv2.resize(image, KTP_SIZE, interpolation=interpolation), steps
+
+
+# Where the printed content sits on the canonical card: from the labels' left edge and the
+# header's top to the photo's right edge and the last row's bottom (Permendagri template).
+_CONTENT = (28 / 1011, 18 / 638, 976 / 1011, 582 / 638)
+
+
+def _crop_to_content(image: Image) -> Image:
+    """Frame a card whose edges could not be found (light card on a light, unevenly lit
+    scanner bed) by the extent of its printed content, mapped onto the card template."""
+    gray = to_gray(image)
+    height, width = gray.shape[:2]
+    ink = cv2.adaptiveThreshold(
+        gray,
+        255,
+        cv2.ADAPTIVE_THRESH_MEAN_C,
+        cv2.THRESH_BINARY_INV,
+        max(15, (min(height, width) // 25) | 1),
+        20,
+    )
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    ys, xs = np.nonzero(ink)
+    if xs.size < 500:
+        return image
+    x0, x1 = np.percentile(xs, (0.3, 99.7))
+    y0, y1 = np.percentile(ys, (0.3, 99.7))
+    cl, ct, cr, cb = _CONTENT
+    card_w, card_h = (x1 - x0) / (cr - cl), (y1 - y0) / (cb - ct)
+    left, top = x0 - cl * card_w, y0 - ct * card_h
+    # Only reframe when the content clearly does not fill the image as a card would.
+    if abs(card_w - width) < 0.06 * width and abs(card_h - height) < 0.08 * height:
+        return image
+    source = np.float32([[left, top], [left + card_w, top], [left, top + card_h]])
+    target = np.float32([[0, 0], [KTP_SIZE[0], 0], [0, KTP_SIZE[1]]])
+    matrix = cv2.getAffineTransform(source, target)
+    return cv2.warpAffine(
+        image, matrix, KTP_SIZE, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def _sharpness(gray: Image) -> float:
@@ -151,9 +193,20 @@ def _strip_colon(words: list[Word], width: float) -> list[Word]:
     return words
 
 
+_BLOOD_LOOKALIKES = str.maketrans({"0": "O", "8": "B", "4": "A", "D": "O", "Q": "O"})
+_NAME_LOOKALIKES = str.maketrans({"1": "I", "0": "O", "5": "S", "8": "B", "|": "I", "$": "S"})
+
+
+def _name_text(text: str) -> str:
+    """Names have no digits (Permendagri 73/2022): map digit look-alikes back to letters."""
+    mapped = clean_text(text).translate(_NAME_LOOKALIKES)
+    return clean_text(re.sub(r"[^A-Z .,'-]", "", mapped))
+
+
 def _value_text(words: list[Word]) -> tuple[str, float]:
     text = " ".join(w.text for w in words)
-    text = re.sub(r"^[\s:;.,|'\"]+", "", text).strip()
+    # OCR turns the colon and specks before a value into ":", "#", "£", "—" and the like.
+    text = re.sub(r"^[^A-Za-z0-9]+", "", text).strip()
     conf = float(np.mean([w.conf for w in words])) if words else 0.0
     return text, conf
 
@@ -164,11 +217,13 @@ def _set(reading: KtpReading, name: str, value: str | None, conf: float) -> None
         reading.confidence[name] = round(max(0.0, min(conf, 1.0)), 3)
 
 
-def _vocab(reading: KtpReading, name: str, text: str, conf: float, vocab: object) -> None:
+def _vocab(
+    reading: KtpReading, name: str, text: str, conf: float, vocab: object, cutoff: float = 60
+) -> None:
     cleaned = clean_text(text)
     if name == "agama":
         cleaned = AGAMA_VARIANTS.get(cleaned, cleaned)
-    matched = match_vocabulary(cleaned, vocab)  # type: ignore[arg-type]
+    matched = match_vocabulary(cleaned, vocab, cutoff=cutoff, margin=10)  # type: ignore[arg-type]
     if matched is not None:
         _set(reading, name, matched[0], conf * matched[1])
     elif cleaned:
@@ -206,7 +261,9 @@ def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
     if key == "nik":
         nik = repair_digits(text.replace(":", ""), 16)
         _set(reading, "nik", nik or clean_text(text), conf if nik else conf * 0.3)
-    elif key in ("nama", "alamat", "kel_desa", "kecamatan"):
+    elif key == "nama":
+        _set(reading, key, _name_text(text), conf)
+    elif key in ("alamat", "kel_desa", "kecamatan"):
         _set(reading, key, clean_text(text), conf)
     elif key == "ttl":
         place, _, rest = text.rpartition(",")
@@ -217,11 +274,13 @@ def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
         _set(reading, "tempat_lahir", clean_text(place), conf)
         _set(reading, "tanggal_lahir", born.isoformat() if born else None, conf)
     elif key == "jk":
-        sex_part, *blood = re.split(r"(?i)gol\.?\s*darah|darah", text, maxsplit=1)
-        _vocab(reading, "jenis_kelamin", sex_part, conf, JENIS_KELAMIN)
-        gol = re.sub(r"[\s:;.]", "", "".join(blood).upper()).replace("0", "O")
-        if gol in GOL_DARAH:
-            _set(reading, "gol_darah", gol, conf)
+        # "PEREMPUAN   Gol. Darah : B": the sex is the first token, the group the last one.
+        tokens = text.replace(":", " ").split()
+        _vocab(reading, "jenis_kelamin", tokens[0] if tokens else "", conf, JENIS_KELAMIN)
+        if len(tokens) > 1:
+            gol = tokens[-1].upper().translate(_BLOOD_LOOKALIKES)
+            if gol in GOL_DARAH:
+                _set(reading, "gol_darah", gol, conf)
     elif key == "rt_rw":
         _set_rt_rw(reading, text, conf)
     elif key == "agama":
@@ -229,7 +288,7 @@ def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
     elif key == "status_perkawinan":
         _vocab(reading, "status_perkawinan", text, conf, STATUS_PERKAWINAN)
     elif key == "pekerjaan":
-        _vocab(reading, "pekerjaan", text, conf, PEKERJAAN)
+        _vocab(reading, "pekerjaan", text, conf, PEKERJAAN, cutoff=75)
     elif key == "kewarganegaraan":
         _vocab(reading, "kewarganegaraan", text, conf, KEWARGANEGARAAN)
     elif key == "berlaku_hingga":
