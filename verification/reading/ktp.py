@@ -127,8 +127,8 @@ def _crop_to_content(image: Image) -> Image:
     # Only reframe when the content clearly does not fill the image as a card would.
     if abs(card_w - width) < 0.06 * width and abs(card_h - height) < 0.08 * height:
         return image
-    source = np.float32([[left, top], [left + card_w, top], [left, top + card_h]])
-    target = np.float32([[0, 0], [KTP_SIZE[0], 0], [0, KTP_SIZE[1]]])
+    source = np.array([[left, top], [left + card_w, top], [left, top + card_h]], np.float32)
+    target = np.array([[0, 0], [KTP_SIZE[0], 0], [0, KTP_SIZE[1]]], np.float32)
     matrix = cv2.getAffineTransform(source, target)
     return cv2.warpAffine(
         image, matrix, KTP_SIZE, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
