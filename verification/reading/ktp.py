@@ -152,14 +152,13 @@ def _enhance(card: Image) -> tuple[Image, list[str]]:
     return gray, steps
 
 
-def _split_columns(gray: Image) -> tuple[Image, Image, int, int]:
-    """The card with its photo column blanked, and the place/date-of-issue block under the
-    photo (with its offset): Tesseract segments each cleanly when read separately."""
+def _blank_photo_column(gray: Image) -> Image:
+    """The card with its photo column blanked below the header: Tesseract segments the label
+    and value columns cleanly without the photo, signature and issue block beside them."""
     height, width = gray.shape[:2]
     main = gray.copy()
     main[int(0.17 * height) :, int(_RIGHT_X * width) :] = 255
-    top, left = int(0.615 * height), int(_RIGHT_X * width)
-    return main, gray[top : int(0.745 * height), left:], left, top
+    return main
 
 
 def _label_of(words: list[Word], y_centre: float) -> str | None:
@@ -363,36 +362,62 @@ def parse_ktp(words: list[Word], size: tuple[int, int] = KTP_SIZE) -> KtpReading
     return reading
 
 
-def _nik_retry(card: Image, engine: OcrEngine) -> tuple[str, float] | None:
-    """Read the NIK band again as one line of digits (only when the first pass failed)."""
-    height, width = card.shape[:2]
-    band = card[
-        int(0.14 * height) : int(0.26 * height), int(_VALUE_X * width) : int(_RIGHT_X * width)
+def _second_pass(gray: Image, engine: OcrEngine) -> tuple[list[Word], tuple[str, float] | None]:
+    """One more Tesseract call on a composite: the place/date of issue under the photo, and
+    the NIK band enlarged. The NIK gets an independent second reading at no extra process."""
+    height, width = gray.shape[:2]
+    top, left = int(0.615 * height), int(_RIGHT_X * width)
+    issue = gray[top : int(0.745 * height), left:]
+    band = gray[int(0.15 * height) : int(0.25 * height), int(_COLON_X * width) : left]
+    band = cv2.resize(band, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    gap = 24
+    canvas = np.full(
+        (issue.shape[0] + gap + band.shape[0], max(issue.shape[1], band.shape[1])), 255, np.uint8
+    )
+    canvas[: issue.shape[0], : issue.shape[1]] = issue
+    canvas[issue.shape[0] + gap :, : band.shape[1]] = band
+    words = engine.recognise(canvas, layout="column")  # psm 6 drops the smaller text
+    issue_words = [
+        Word(w.text, w.conf, Box(w.box.left + left, w.box.top + top, w.box.width, w.box.height))
+        for w in words
+        if w.box.bottom <= issue.shape[0] + gap / 2
     ]
-    words = engine.recognise(band, layout="line", digits=True)
-    text = "".join(w.text for w in words)
-    nik = repair_digits(text, 16)
-    if nik is None:
-        return None
-    return nik, float(np.mean([w.conf for w in words]))
+    nik_words = [w for w in words if w.box.top > issue.shape[0] + gap / 2]
+    nik = repair_digits("".join(w.text for w in nik_words).lstrip(":;"), 16)
+    conf = float(np.mean([w.conf for w in nik_words])) if nik_words else 0.0
+    return issue_words, (nik, conf) if nik else None
+
+
+def _reconcile_nik(reading: KtpReading, second: tuple[str, float] | None) -> None:
+    """Two independent readings of the NIK: agreement raises confidence; disagreement keeps
+    the more confident one but flags it (low confidence sends it to a person)."""
+    first = reading.fields.get("nik", "")
+    first_ok = first.isdigit() and len(first) == 16
+    if second is None:
+        return
+    nik, conf = second
+    if first_ok and first == nik:
+        reading.confidence["nik"] = round(max(conf, reading.confidence.get("nik", 0.0)), 3)
+    elif not first_ok:
+        _set(reading, "nik", nik, conf * 0.8)
+    else:
+        best, best_conf = (
+            (nik, conf)
+            if conf > reading.confidence.get("nik", 0.0)
+            else (first, reading.confidence.get("nik", 0.0))
+        )
+        _set(reading, "nik", best, best_conf * 0.5)
+        reading.steps.append("nik_disagreement")
 
 
 def read_ktp(image: Image, engine: OcrEngine) -> KtpReading:
     """Read every field of a KTP photo or scan."""
     card, steps = normalise_card(image)
     gray, enhance_steps = _enhance(card)
-    main, issue, left, top = _split_columns(gray)
+    main = _blank_photo_column(gray)
     words = engine.recognise(main, layout="block")
-    words += [
-        Word(w.text, w.conf, Box(w.box.left + left, w.box.top + top, w.box.width, w.box.height))
-        for w in engine.recognise(issue, layout="block")
-    ]
-    reading = parse_ktp(words)
+    issue_words, second_nik = _second_pass(gray, engine)
+    reading = parse_ktp(words + issue_words)
     reading.steps = [*steps, *enhance_steps, "split_columns"]
-    nik = reading.fields.get("nik", "")
-    if not (nik.isdigit() and len(nik) == 16) or reading.confidence.get("nik", 0) < 0.6:
-        retried = _nik_retry(gray, engine)
-        if retried is not None:
-            _set(reading, "nik", retried[0], retried[1])
-            reading.steps.append("nik_retry")
+    _reconcile_nik(reading, second_nik)
     return reading
