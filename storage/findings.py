@@ -1,57 +1,50 @@
-"""Findings: what a check found, with the rule version that produced it and its evidence."""
+"""Stored findings: what a check found, with the rule version that produced it and its evidence.
+
+Checks produce ``verification.findings.Finding`` values; this module stores them against an
+application (and the stored document they concern, by id) and reads them back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.audit import append_event
-from storage.models import Finding
+from storage.models import Finding as FindingRow
+from verification.findings import Finding
 
-__all__ = ["SEVERITIES", "NewFinding", "add_findings", "list_findings"]
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-
-
-@dataclass(frozen=True)
-class NewFinding:
-    code: str
-    severity: str
-    rule_version: str
-    field: str | None = None
-    expected: str | None = None
-    observed: str | None = None
-    detail: str | None = None
-    document_id: int | None = None
-    evidence: dict[str, Any] | None = None
+__all__ = ["add_findings", "list_findings"]
 
 
 def add_findings(
-    session: Session, *, application_id: int, findings: Iterable[NewFinding], actor: str
-) -> list[Finding]:
-    """Store findings of one check run; the audit event lists codes, never values."""
-    rows: list[Finding] = []
-    for new in findings:
-        if new.severity not in SEVERITIES:
-            raise ValueError(f"unknown severity {new.severity!r}")
-        rows.append(
-            Finding(
-                application_id=application_id,
-                document_id=new.document_id,
-                code=new.code,
-                severity=new.severity,
-                field=new.field,
-                expected=new.expected,
-                observed=new.observed,
-                detail=new.detail,
-                rule_version=new.rule_version,
-                evidence=dict(new.evidence or {}),
-            )
+    session: Session,
+    *,
+    application_id: int,
+    findings: Iterable[Finding],
+    actor: str,
+    document_ids: Mapping[str, int] | None = None,
+) -> list[FindingRow]:
+    """Store findings of one check run. ``document_ids`` maps a finding's document type to the
+    stored document it concerns. The audit event lists codes and ids, never values."""
+    document_ids = document_ids or {}
+    rows = [
+        FindingRow(
+            application_id=application_id,
+            document_id=document_ids.get(finding.document) if finding.document else None,
+            code=finding.code,
+            severity=finding.severity.value,
+            field=finding.field,
+            expected=finding.expected,
+            observed=finding.observed,
+            detail=finding.message or None,
+            rule_version=finding.rule_version,
+            evidence=dataclasses.asdict(finding.evidence),
         )
+        for finding in findings
+    ]
     session.add_all(rows)
     session.flush()
     if rows:
@@ -81,8 +74,8 @@ def add_findings(
 
 def list_findings(
     session: Session, *, application_id: int, code_prefix: str | None = None
-) -> Sequence[Finding]:
-    query = select(Finding).where(Finding.application_id == application_id)
+) -> Sequence[FindingRow]:
+    query = select(FindingRow).where(FindingRow.application_id == application_id)
     if code_prefix:
-        query = query.where(Finding.code.startswith(code_prefix))
-    return session.scalars(query.order_by(Finding.id)).all()
+        query = query.where(FindingRow.code.startswith(code_prefix))
+    return session.scalars(query.order_by(FindingRow.id)).all()

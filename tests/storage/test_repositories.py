@@ -17,7 +17,7 @@ from storage.documents import (
     list_documents,
     set_document_status,
 )
-from storage.findings import NewFinding, add_findings, list_findings
+from storage.findings import add_findings, list_findings
 from storage.tasks import (
     claim_task,
     complete_task,
@@ -30,6 +30,7 @@ from storage.tasks import (
 )
 from tests.factories import applicant
 from verification.errors import ConflictError, NotFound, TaskAlreadyClaimed
+from verification.findings import Evidence, Finding, Severity
 
 SHA = "ab" * 32
 
@@ -171,44 +172,44 @@ def test_findings_carry_rule_version(sessions: sessionmaker[Session], app_id: in
             session,
             application_id=app_id,
             actor="verifier",
+            document_ids={"ktp": doc_id},
             findings=[
-                NewFinding(
+                Finding(
                     "crosscheck.name",
-                    "high",
+                    Severity.HIGH,
                     "2026.1",
                     field="nama",
                     expected="A",
                     observed="B",
-                    detail="mismatch",
-                    document_id=doc_id,
-                    evidence={"sha256": SHA},
+                    message="mismatch",
+                    document="ktp",
+                    evidence=Evidence(sha256=SHA, document="ktp", page=0),
                 ),
-                NewFinding("identity.nik_region", "low", "2026.1"),
+                Finding("identity.nik_region", Severity.LOW, "2026.1"),
             ],
         )
         assert add_findings(session, application_id=app_id, actor="verifier", findings=[]) == []
     with sessions() as session:
         found = list_findings(session, application_id=app_id)
-        assert [(f.code, f.rule_version) for f in found] == [
-            ("crosscheck.name", "2026.1"),
-            ("identity.nik_region", "2026.1"),
+        assert [(f.code, f.severity, f.rule_version, f.document_id) for f in found] == [
+            ("crosscheck.name", "high", "2026.1", doc_id),
+            ("identity.nik_region", "low", "2026.1", None),
         ]
-        assert found[0].evidence == {"sha256": SHA}
-        assert [
-            f.code for f in list_findings(session, application_id=app_id, code_prefix="identity.")
-        ] == ["identity.nik_region"]
+        assert found[0].evidence["sha256"] == SHA and found[0].evidence["page"] == 0
+        assert found[0].detail == "mismatch"
+        prefixed = list_findings(session, application_id=app_id, code_prefix="identity.")
+        assert [f.code for f in prefixed] == ["identity.nik_region"]
         event = audit_trail(session, application_id=app_id)[-1]
         assert [f["code"] for f in event.payload["findings"]] == [
             "crosscheck.name",
             "identity.nik_region",
         ]
-    with sessions.begin() as session, pytest.raises(ValueError, match="severity"):
-        add_findings(
-            session,
-            application_id=app_id,
-            actor="v",
-            findings=[NewFinding("x.y", "urgent", "2026.1")],
-        )
+        assert "A" not in [f.get("expected") for f in event.payload["findings"]]
+
+
+def test_unknown_finding_codes_cannot_be_made() -> None:
+    with pytest.raises(ValueError, match="unknown finding code"):
+        Finding("crosscheck.nama", Severity.HIGH, "2026.1")
 
 
 def test_task_claim_is_first_come(sessions: sessionmaker[Session], app_id: int) -> None:
