@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from flows.wiring import Services, get_services
+from flows.wiring import Services, get_services, get_settings
 from storage.applications import audit_trail, get_application, stage_history
 from storage.audit import verify_chain
 from storage.documents import list_documents
@@ -224,6 +224,57 @@ def read(
         typer.echo(f"  steps: {', '.join(result.steps) or '-'}")
     if result.status != "ok":
         raise typer.Exit(2)
+
+
+@app.command()
+def verify(
+    packet_dir: Annotated[Path, typer.Argument(help="Folder with application.json and files")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Read, cross-check and route one packet without a database; print the report."""
+    from flows.verify import verify_packet
+
+    body = verify_packet(packet_dir, limits=get_settings().upload_limits())
+    if as_json:
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{body['application_id']}: {body['route']} (rules {body['rule_version']})")
+    for doc in body["documents"]:
+        typer.echo(
+            f"  {doc['type']:<16} {doc['status']:<10} {len(doc['fields'])} fields"
+            + (f"  ({doc['error']})" if doc["error"] else "")
+        )
+    for finding in body["findings"]:
+        typer.echo(
+            f"  ! {finding['severity']:<8} {finding['code']:<28} "
+            f"{finding['document'] or '-'}: {finding['detail']}"
+        )
+
+
+@app.command("verify-batch")
+def verify_batch_command(
+    packets_dir: Annotated[Path, typer.Argument(help="Folder of packet folders")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for <application_id>.json")],
+    workers: Annotated[int, typer.Option(min=1, max=32)] = 2,
+) -> None:
+    """Verify many packets in parallel processes: one report per packet and a summary."""
+    from flows.verify import verify_batch
+
+    total = sum(1 for p in packets_dir.iterdir() if p.is_dir())
+    with typer.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
+        summary = verify_batch(packets_dir, out, workers=workers, progress=lambda: bar.update(1))
+    typer.echo(f"{'route':<14} {'applications':>12}")
+    for route in ("auto_approve", "human_review", "reject"):
+        typer.echo(f"{route:<14} {summary.routes.get(route, 0):>12}")
+    typer.echo(
+        f"{summary.reports} reports in {summary.seconds:.1f} s with {workers} workers "
+        f"({summary.seconds / max(summary.reports, 1):.2f} s per packet); "
+        f"reports in {out}"
+    )
+    for failure in summary.failures:
+        typer.secho(f"failed: {failure}", err=True, fg=typer.colors.RED)
+    if summary.failures:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -45,6 +45,7 @@ FINDING_CODES: dict[str, str] = {
     "crosscheck.kk_number": "the KK number on the form differs from the KK",
     "crosscheck.parents": "parents' names differ across the form, akta and KK",
     "crosscheck.nik": "NIKs differ across the form, KTP and KK",
+    "crosscheck.marital_status": "marital status differs across the form, KTP and KK",
     "fraud.tamper.copy_move": "regions of an image are duplicated",
     "fraud.tamper.splice": "a pasted region with inconsistent boundaries",
     "fraud.tamper.font": "characters of one field differ in font from the rest",

@@ -202,6 +202,18 @@ def _name_text(text: str) -> str:
     return clean_text(re.sub(r"[^A-Z .,'-]", "", mapped))
 
 
+def _drop_label_echo(key: str, text: str) -> str:
+    """Drop label words OCR put on the value side ("PERKAWINAN KAWIN" of Status Perkawinan)."""
+    labels = next((r[1] for r in _ROWS if r[0] == key), ())
+    label_tokens = {t for label in labels for t in re.split(r"[\s/]+", label) if len(t) >= 4}
+    tokens = text.split()
+    while len(tokens) > 1 and any(
+        fuzz.ratio(re.sub(r"[^A-Z]", "", tokens[0].upper()), t) >= 80 for t in label_tokens
+    ):
+        tokens = tokens[1:]
+    return re.sub(r"^[^A-Za-z0-9]+", "", " ".join(tokens))
+
+
 def _value_text(words: list[Word]) -> tuple[str, float]:
     text = " ".join(w.text for w in words)
     # OCR turns the colon and specks before a value into ":", "#", "£", "—" and the like.
@@ -353,6 +365,7 @@ def parse_ktp(words: list[Word], size: tuple[int, int] = KTP_SIZE) -> KtpReading
         text, conf = _value_text(values)
         if key is None or not text:
             continue
+        text = _drop_label_echo(key, text)
         if previous == "alamat" and not labels:  # a long address wraps onto a second line
             reading.fields["alamat"] = f"{reading.fields.get('alamat', '')} {clean_text(text)}"
             continue

@@ -1,0 +1,69 @@
+"""Verifying a packet without a database: read every document, then hand the case over.
+
+``read_packet`` turns a packet folder into a ``Case``: each listed file is judged from its
+bytes (missing, refused, or read with the real OCR pipeline). What to conclude from the case is
+policy, passed in by the caller (``rules.checking.evaluate``), so this module stays pure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from verification.checks.case import Case, DocumentRead
+from verification.errors import UploadRefused
+from verification.media import UploadLimits, inspect_upload
+from verification.packet import DocumentRef, Packet
+from verification.reading.ocr import OcrEngine
+from verification.reading.reader import read_document
+
+__all__ = ["read_document_file", "read_packet"]
+
+
+def read_document_file(
+    packet_dir: Path, ref: DocumentRef, *, engine: OcrEngine, limits: UploadLimits
+) -> DocumentRead:
+    """One listed file: missing, refused at intake, or what the reader made of it."""
+    path = packet_dir / ref.file
+    doc_type, file = ref.type.value, ref.file
+    if not path.resolve().is_relative_to(packet_dir.resolve()) or not path.is_file():
+        return DocumentRead(doc_type, file, None, "missing", error="file is not in the packet")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        inspect_upload(data, limits)
+    except UploadRefused as exc:
+        return DocumentRead(doc_type, file, digest, "refused", error=str(exc))
+    result = read_document(data, declared_type=doc_type, engine=engine)
+    return DocumentRead(
+        doc_type,
+        file,
+        digest,
+        result.status,
+        error=result.error,
+        fields=result.fields,
+        confidence=result.confidence,
+        detected_type=result.detected_type,
+    )
+
+
+def read_packet(
+    packet: Packet,
+    packet_dir: Path,
+    *,
+    engine: OcrEngine,
+    limits: UploadLimits,
+    ref_date: date | None = None,
+) -> Case:
+    documents = {
+        ref.type.value: read_document_file(packet_dir, ref, engine=engine, limits=limits)
+        for ref in packet.documents
+    }
+    return Case(
+        application_id=packet.application_id,
+        category=packet.category.value,
+        form=packet.applicant,
+        documents=documents,
+        ref_date=ref_date or date.today(),
+    )
