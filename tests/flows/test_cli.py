@@ -96,3 +96,10 @@ def test_store_orphans(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None
     assert listed.stdout.strip() == f"applications/APP-2026-000999/ktp/{'e' * 64}  9 B"
     removed = runner.invoke(app, ["store", "orphans", "--delete"])
     assert "1 orphan object(s) removed" in removed.stderr and not stray.exists()
+
+
+def test_readme_documents_every_finding_code() -> None:
+    from verification.findings import FINDING_CODES
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert [code for code in FINDING_CODES if f"`{code}`" not in readme] == []
