@@ -241,6 +241,14 @@ def _vocab(
         _set(reading, name, cleaned, conf * 0.5)
 
 
+def _nik_digits(text: str) -> str | None:
+    """16 digits from a NIK reading; a leading 1 on 17 digits is the printed colon."""
+    digits = repair_digits(text.replace(":", ""))
+    if digits is not None and len(digits) == 17 and digits[0] == "1":
+        digits = digits[1:]
+    return digits if digits is not None and len(digits) == 16 else None
+
+
 def _set_rt_rw(reading: KtpReading, text: str, conf: float) -> None:
     """RT/RW is two 3-digit numbers; the slash is often read as 1, l, I or |, or lost."""
     compact = re.sub(r"\s", "", text)
@@ -270,7 +278,7 @@ def _split_straddling(words: list[Word], width: float) -> list[Word]:
 
 def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
     if key == "nik":
-        nik = repair_digits(text.replace(":", ""), 16)
+        nik = next(filter(None, (_nik_digits(t) for t in (text, *text.split()))), None)
         _set(reading, "nik", nik or clean_text(text), conf if nik else conf * 0.3)
     elif key == "nama":
         _set(reading, key, _name_text(text), conf)
@@ -381,8 +389,13 @@ def _second_pass(gray: Image, engine: OcrEngine) -> tuple[list[Word], tuple[str,
     height, width = gray.shape[:2]
     top, left = int(0.615 * height), int(_RIGHT_X * width)
     issue = gray[top : int(0.745 * height), left:]
+    scale = 1.5  # the issue block is printed small
+    issue = cv2.resize(issue, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     band = gray[int(0.15 * height) : int(0.25 * height), int(_COLON_X * width) : left]
+    # A differently prepared image (enlarged, binarised) makes the two readings' errors
+    # independent: where both agree, the NIK is read.
     band = cv2.resize(band, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    band = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     gap = 24
     canvas = np.full(
         (issue.shape[0] + gap + band.shape[0], max(issue.shape[1], band.shape[1])), 255, np.uint8
@@ -391,36 +404,58 @@ def _second_pass(gray: Image, engine: OcrEngine) -> tuple[list[Word], tuple[str,
     canvas[issue.shape[0] + gap :, : band.shape[1]] = band
     words = engine.recognise(canvas, layout="column")  # psm 6 drops the smaller text
     issue_words = [
-        Word(w.text, w.conf, Box(w.box.left + left, w.box.top + top, w.box.width, w.box.height))
+        Word(
+            w.text,
+            w.conf,
+            Box(
+                w.box.left / scale + left,
+                w.box.top / scale + top,
+                w.box.width / scale,
+                w.box.height / scale,
+            ),
+        )
         for w in words
         if w.box.bottom <= issue.shape[0] + gap / 2
     ]
     nik_words = [w for w in words if w.box.top > issue.shape[0] + gap / 2]
-    nik = repair_digits("".join(w.text for w in nik_words).lstrip(":;"), 16)
+    nik = _nik_digits("".join(w.text for w in nik_words).lstrip(":;"))
     conf = float(np.mean([w.conf for w in nik_words])) if nik_words else 0.0
     return issue_words, (nik, conf) if nik else None
 
 
+def _fits_card(nik: str, reading: KtpReading) -> bool:
+    """The NIK's date digits (day + 40 for women) agree with the printed birth date and sex."""
+    born, sex = reading.fields.get("tanggal_lahir", ""), reading.fields.get("jenis_kelamin")
+    if len(born) != 10 or sex not in ("LAKI-LAKI", "PEREMPUAN"):
+        return False
+    day = int(born[8:10]) + (40 if sex == "PEREMPUAN" else 0)
+    return nik[6:12] == f"{day:02d}{born[5:7]}{born[2:4]}"
+
+
 def _reconcile_nik(reading: KtpReading, second: tuple[str, float] | None) -> None:
-    """Two independent readings of the NIK: agreement raises confidence; disagreement keeps
-    the more confident one but flags it (low confidence sends it to a person)."""
+    """Two independent readings of the NIK. Agreement raises confidence. On disagreement the
+    reading whose date digits fit the printed birth date and sex wins, else the more confident
+    one, and either way the confidence is halved so a person looks at it. No digit is ever
+    changed: only one of the two readings is chosen."""
     first = reading.fields.get("nik", "")
+    first_conf = reading.confidence.get("nik", 0.0)
     first_ok = first.isdigit() and len(first) == 16
     if second is None:
         return
     nik, conf = second
     if first_ok and first == nik:
-        reading.confidence["nik"] = round(max(conf, reading.confidence.get("nik", 0.0)), 3)
-    elif not first_ok:
+        reading.confidence["nik"] = round(max(conf, first_conf), 3)
+        return
+    if not first_ok:
         _set(reading, "nik", nik, conf * 0.8)
+        return
+    fits = {candidate: _fits_card(candidate, reading) for candidate in (first, nik)}
+    if fits[first] != fits[nik]:
+        best, best_conf = (first, first_conf) if fits[first] else (nik, conf)
     else:
-        best, best_conf = (
-            (nik, conf)
-            if conf > reading.confidence.get("nik", 0.0)
-            else (first, reading.confidence.get("nik", 0.0))
-        )
-        _set(reading, "nik", best, best_conf * 0.5)
-        reading.steps.append("nik_disagreement")
+        best, best_conf = (nik, conf) if conf > first_conf else (first, first_conf)
+    _set(reading, "nik", best, best_conf * 0.5)
+    reading.steps.append("nik_disagreement")
 
 
 def read_ktp(image: Image, engine: OcrEngine) -> KtpReading:
