@@ -66,6 +66,7 @@ _ROWS: tuple[tuple[str, tuple[str, ...], float], ...] = (
 )
 _VALUE_X = 0.245  # values start right of this fraction of the width (the colon column)
 _COLON_X = 0.2575  # a value word starting left of this includes the printed colon
+_VALUE_START = 0.2625  # where the first letter of a value starts
 _RIGHT_X = 0.745  # the photo column
 
 
@@ -185,7 +186,10 @@ def _strip_colon(words: list[Word], width: float) -> list[Word]:
     if not words or words[0].box.left >= _COLON_X * width:
         return words
     first = words[0]
-    if len(first.text) <= 2 and all(c in _COLON_LOOKALIKES for c in first.text):
+    # A short "word" that ends before the value column is the colon, whatever it was read as.
+    if len(first.text) <= 2 and (
+        first.box.right <= _VALUE_START * width or all(c in _COLON_LOOKALIKES for c in first.text)
+    ):
         return words[1:]
     if first.text[0] in _COLON_LOOKALIKES:
         return [Word(first.text[1:], first.conf, first.box), *words[1:]]
@@ -196,10 +200,14 @@ _BLOOD_LOOKALIKES = str.maketrans({"0": "O", "8": "B", "4": "A", "D": "O", "Q": 
 _NAME_LOOKALIKES = str.maketrans({"1": "I", "0": "O", "5": "S", "8": "B", "|": "I", "$": "S"})
 
 
+# Balinese birth-order names follow the particle I (men) or NI (women); OCR glues them.
+_BALINESE = re.compile(r"\b(N?I)(WAYAN|MADE|KADEK|NYOMAN|KOMANG|KETUT|GEDE|PUTU|LUH|GUSTI)\b")
+
+
 def _name_text(text: str) -> str:
     """Names have no digits (Permendagri 73/2022): map digit look-alikes back to letters."""
     mapped = clean_text(text).translate(_NAME_LOOKALIKES)
-    return clean_text(re.sub(r"[^A-Z .,'-]", "", mapped))
+    return _BALINESE.sub(r"\1 \2", clean_text(re.sub(r"[^A-Z .,'-]", "", mapped)))
 
 
 def _drop_label_echo(key: str, text: str) -> str:
@@ -252,7 +260,7 @@ def _nik_digits(text: str) -> str | None:
 def _set_rt_rw(reading: KtpReading, text: str, conf: float) -> None:
     """RT/RW is two 3-digit numbers; the slash is often read as 1, l, I or |, or lost."""
     compact = re.sub(r"\s", "", text)
-    match = re.fullmatch(r"(\S{3})[/\\|lI1]?(\S{3})", compact)
+    match = re.fullmatch(r"[:;1|]?(\S{3})[/\\|lI1]?(\S{3})", compact)
     digits = [repair_digits(g) for g in match.groups()] if match else []
     if len(digits) == 2 and all(d and len(d) == 3 for d in digits):
         _set(reading, "rt_rw", f"{digits[0]}/{digits[1]}", conf)
@@ -383,13 +391,15 @@ def parse_ktp(words: list[Word], size: tuple[int, int] = KTP_SIZE) -> KtpReading
     return reading
 
 
-def _second_pass(gray: Image, engine: OcrEngine) -> tuple[list[Word], tuple[str, float] | None]:
+def _second_pass(
+    gray: Image, engine: OcrEngine, *, enlarge: bool
+) -> tuple[list[Word], tuple[str, float] | None]:
     """One more Tesseract call on a composite: the place/date of issue under the photo, and
     the NIK band enlarged. The NIK gets an independent second reading at no extra process."""
     height, width = gray.shape[:2]
     top, left = int(0.615 * height), int(_RIGHT_X * width)
     issue = gray[top : int(0.745 * height), left:]
-    scale = 1.5  # the issue block is printed small
+    scale = 1.5 if enlarge else 1.0  # small print, enlarged when the source was coarse
     issue = cv2.resize(issue, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     band = gray[int(0.15 * height) : int(0.25 * height), int(_COLON_X * width) : left]
     # A differently prepared image (enlarged, binarised) makes the two readings' errors
@@ -464,7 +474,8 @@ def read_ktp(image: Image, engine: OcrEngine) -> KtpReading:
     gray, enhance_steps = _enhance(card)
     main = _blank_photo_column(gray)
     words = engine.recognise(main, layout="block")
-    issue_words, second_nik = _second_pass(gray, engine)
+    coarse = "upscale" in steps or "sharpen" in enhance_steps
+    issue_words, second_nik = _second_pass(gray, engine, enlarge=coarse)
     reading = parse_ktp(words + issue_words)
     reading.steps = [*steps, *enhance_steps, "split_columns"]
     _reconcile_nik(reading, second_nik)
