@@ -18,7 +18,13 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from verification.reading.model import Box, Image, Line, Word, group_lines
-from verification.reading.normalise import clean_text, match_vocabulary, parse_dmy, repair_digits
+from verification.reading.normalise import (
+    clean_name,
+    clean_text,
+    match_vocabulary,
+    parse_dmy,
+    repair_digits,
+)
 from verification.reading.ocr import OcrEngine
 from verification.reading.preprocess import (
     denoise,
@@ -197,17 +203,6 @@ def _strip_colon(words: list[Word], width: float) -> list[Word]:
 
 
 _BLOOD_LOOKALIKES = str.maketrans({"0": "O", "8": "B", "4": "A", "D": "O", "Q": "O"})
-_NAME_LOOKALIKES = str.maketrans({"1": "I", "0": "O", "5": "S", "8": "B", "|": "I", "$": "S"})
-
-
-# Balinese birth-order names follow the particle I (men) or NI (women); OCR glues them.
-_BALINESE = re.compile(r"\b(N?I)(WAYAN|MADE|KADEK|NYOMAN|KOMANG|KETUT|GEDE|PUTU|LUH|GUSTI)\b")
-
-
-def _name_text(text: str) -> str:
-    """Names have no digits (Permendagri 73/2022): map digit look-alikes back to letters."""
-    mapped = clean_text(text).translate(_NAME_LOOKALIKES)
-    return _BALINESE.sub(r"\1 \2", clean_text(re.sub(r"[^A-Z .,'-]", "", mapped)))
 
 
 def _drop_label_echo(key: str, text: str) -> str:
@@ -289,7 +284,7 @@ def _parse_row(reading: KtpReading, key: str, text: str, conf: float) -> None:
         nik = next(filter(None, (_nik_digits(t) for t in (text, *text.split()))), None)
         _set(reading, "nik", nik or clean_text(text), conf if nik else conf * 0.3)
     elif key == "nama":
-        _set(reading, key, _name_text(text), conf)
+        _set(reading, key, clean_name(text), conf)
     elif key in ("alamat", "kel_desa", "kecamatan"):
         _set(reading, key, clean_text(text), conf)
     elif key == "ttl":

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 __all__ = [
     "BULAN",
+    "clean_name",
     "clean_text",
     "match_vocabulary",
     "parse_date_words",
@@ -73,6 +74,22 @@ BULAN = {
 def clean_text(text: str) -> str:
     """Upper case, single spaces, no stray punctuation at the ends."""
     return " ".join(text.upper().split()).strip(" :;,.-_'\"")
+
+
+_NAME_LOOKALIKES = str.maketrans({"1": "I", "0": "O", "5": "S", "8": "B", "|": "I", "$": "S"})
+# Balinese birth-order names follow the particle I (men) or NI (women); OCR glues them.
+_BALINESE = re.compile(r"\b(N?I)(WAYAN|MADE|KADEK|NYOMAN|KOMANG|KETUT|GEDE|PUTU|LUH|GUSTI)\b")
+
+
+def clean_name(text: str) -> str:
+    """A person's name as read: no digits exist in names (Permendagri 73/2022), so digit
+    look-alikes map back to letters; stray symbols go.
+
+    >>> clean_name("1 KADEK ADNYANA"), clean_name("IKADEK ADNYANA"), clean_name("#SITI AM1NAH")
+    ('I KADEK ADNYANA', 'I KADEK ADNYANA', 'SITI AMINAH')
+    """
+    mapped = clean_text(text).translate(_NAME_LOOKALIKES)
+    return _BALINESE.sub(r"\1 \2", clean_text(re.sub(r"[^A-Z .,'-]", "", mapped)))
 
 
 def repair_digits(text: str, length: int | None = None) -> str | None:

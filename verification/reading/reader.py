@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 
 from verification.errors import DocumentUnreadable
+from verification.reading.akta import read_akta
 from verification.reading.classify import classify_text
 from verification.reading.ktp import read_ktp
 from verification.reading.loader import LoadLimits, load_pages
@@ -73,6 +74,7 @@ def _ktp_reader(pages: list[Page], engine: OcrEngine) -> PageReading:
 
 for _type in ("ktp", "ktp_ayah", "ktp_ibu"):  # parents' KTPs of a minor read the same way
     register_reader(_type, _ktp_reader)
+register_reader("akta_kelahiran", read_akta)
 
 
 def _page_text(pages: list[Page], engine: OcrEngine) -> str:
