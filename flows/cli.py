@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -275,6 +276,35 @@ def verify_batch_command(
         typer.secho(f"failed: {failure}", err=True, fg=typer.colors.RED)
     if summary.failures:
         raise typer.Exit(1)
+
+
+quality_app = typer.Typer(no_args_is_help=True, help="Data-quality expectations.")
+app.add_typer(quality_app, name="quality")
+
+
+@quality_app.command("report")
+def quality_report_command(
+    reports_dir: Annotated[Path, typer.Argument(help="Folder of verification reports (JSON)")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Data Docs HTML")],
+) -> None:
+    """Validate every document of many reports and render Data Docs for auditors (masked)."""
+    from rules.policy import default_policy
+    from verification.quality import quality_report
+
+    def extractions() -> Iterator[tuple[str, dict[str, object]]]:
+        for path in sorted(reports_dir.glob("*.json")):
+            body = json.loads(path.read_text(encoding="utf-8"))
+            for doc in body.get("documents", []):
+                if doc.get("status") == "ok" and doc.get("fields"):
+                    yield doc["type"], doc["fields"]
+
+    result = quality_report(extractions(), out, rule_version=default_policy().version)
+    typer.echo(
+        f"{result.documents} documents validated ({result.skipped} skipped), "
+        f"{result.expectations_evaluated} expectations; Data Docs: {result.index_html}"
+    )
+    for code, rows in sorted(result.failures.items(), key=lambda item: -item[1]):
+        typer.echo(f"  {rows:>5}  {code}")
 
 
 @app.command()

@@ -20,6 +20,7 @@ from storage.intake import load_packet
 from verification.errors import PacketInvalid
 from verification.media import UploadLimits
 from verification.pipeline import read_packet
+from verification.quality import validate_application
 from verification.reading.ocr import TesseractEngine
 from verification.report import report
 
@@ -67,7 +68,12 @@ def verify_packet(
         limits=limits or UploadLimits(),
         ref_date=ref_date,
     )
-    findings, decision = evaluate(case, policy)
+    quality = validate_application(
+        {t: d.fields for t, d in case.documents.items() if d.status == "ok" and d.fields},
+        rule_version=policy.version,
+        today=case.ref_date,
+    )
+    findings, decision = evaluate(case, policy, extra=quality)
     reasons = [{"rule": r.rule, "code": r.code, "route": r.route.value} for r in decision.reasons]
     return report(
         case,

@@ -7,6 +7,8 @@ documents a category needs), and routes the findings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rules.policy import Policy
 from rules.requirements import ApplicantFacts
 from rules.routing import RouteDecision
@@ -57,11 +59,13 @@ def requirement_findings(case: Case, policy: Policy, *, office: str = "default")
 
 
 def evaluate(
-    case: Case, policy: Policy, *, office: str = "default"
+    case: Case, policy: Policy, *, office: str = "default", extra: Sequence[Finding] = ()
 ) -> tuple[list[Finding], RouteDecision]:
-    """All findings of one application under ``policy`` and the route they lead to."""
+    """All findings of one application under ``policy`` (plus ``extra`` ones found elsewhere,
+    such as data-quality expectations) and the route they lead to."""
     findings = [
         *requirement_findings(case, policy, office=office),
         *run_checks(case, check_context(policy)),
+        *extra,
     ]
     return findings, policy.route(findings)

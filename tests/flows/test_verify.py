@@ -68,3 +68,21 @@ def test_verify_batch_writes_one_report_per_packet(
     ]
     assert "3 reports in" in result.stdout
     assert "human_review" in result.stdout
+
+
+def test_quality_report_renders_masked_data_docs(
+    cli_env: Path, runner: CliRunner, packets: Path, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    assert runner.invoke(app, ["verify-batch", str(packets), "--out", str(reports)]).exit_code == 0
+    docs = tmp_path / "docs"
+    result = runner.invoke(app, ["quality", "report", str(reports), "--out", str(docs)])
+    assert result.exit_code == 0, result.output
+    assert "documents validated" in result.stdout
+    assert (docs / "index.html").exists() or any(docs.rglob("index.html"))
+    applicant = json.loads((packets / "APP-2026-000101" / "application.json").read_text())
+    secrets = [applicant["applicant"]["nik"], applicant["applicant"]["nama"]]
+    for page in docs.rglob("*"):
+        if page.is_file():
+            text = page.read_text(encoding="utf-8", errors="ignore")
+            assert not [s for s in secrets if s in text], page
