@@ -19,6 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from verification.errors import DocumentUnreadable
+from verification.fields import AKTA_FIELDS
 from verification.reading.model import Line, Page, PageReading, group_lines
 from verification.reading.normalise import (
     BULAN,
@@ -32,18 +33,6 @@ from verification.reading.preprocess import PrepareOptions, prepare
 
 __all__ = ["AKTA_FIELDS", "parse_akta", "parse_ordinal", "read_akta"]
 
-AKTA_FIELDS = (
-    "no_akta",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "anak_ke",
-    "nama_ayah",
-    "nama_ibu",
-    "tempat_terbit",
-    "tanggal_terbit",
-)
 _A4_WIDTH_200DPI = 1654
 
 _ORDINALS = {

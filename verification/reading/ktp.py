@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
+from verification.fields import KTP_FIELDS
 from verification.reading.model import Box, Image, Line, Word, group_lines
 from verification.reading.normalise import (
     clean_name,
@@ -47,12 +48,6 @@ from verification.vocabulary import (
 __all__ = ["KTP_FIELDS", "KTP_SIZE", "KtpReading", "normalise_card", "parse_ktp", "read_ktp"]
 
 KTP_SIZE = (1011, 638)  # width, height at 300 dpi
-KTP_FIELDS = (
-    "provinsi", "kabupaten_kota", "nik", "nama", "tempat_lahir", "tanggal_lahir",
-    "jenis_kelamin", "gol_darah", "alamat", "rt_rw", "kel_desa", "kecamatan", "agama",
-    "status_perkawinan", "pekerjaan", "kewarganegaraan", "berlaku_hingga", "tempat_terbit",
-    "tanggal_terbit",
-)  # fmt: skip
 
 # Label rows in card order; the fraction is the row's vertical centre on the canonical card.
 _ROWS: tuple[tuple[str, tuple[str, ...], float], ...] = (

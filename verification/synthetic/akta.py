@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from verification.fields import AKTA_FIELDS
 from verification.synthetic.degrade import degrade
 from verification.synthetic.drawing import (
     PNG,
@@ -38,18 +39,6 @@ from verification.synthetic.terbilang import BULAN, dmy, ordinal, tanggal_terbil
 
 __all__ = ["AKTA_FIELDS", "akta_truth", "draw_akta", "render_akta"]
 
-AKTA_FIELDS = (
-    "no_akta",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "anak_ke",
-    "nama_ayah",
-    "nama_ibu",
-    "tempat_terbit",
-    "tanggal_terbit",
-)
 _SIAK = date(2009, 1, 1)  # numbers of the KKKK-LU-DDMMYYYY-NNNN form from about here on
 _INK = (25, 25, 30)
 _MARGIN = 0.11  # of the page width

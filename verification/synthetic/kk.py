@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from verification.fields import KK_FIELDS, KK_MEMBER_FIELDS
 from verification.synthetic.degrade import degrade, random_steps
 from verification.synthetic.drawing import (
     JPEG,
@@ -41,15 +42,6 @@ from verification.synthetic.terbilang import dmy
 __all__ = ["KK_FIELDS", "KK_FORMS", "KK_MEMBER_FIELDS", "kk_page", "kk_truth", "render_kk"]
 
 KK_FORMS = ("pdf_text", "pdf_scan", "photo")
-KK_FIELDS = (
-    "no_kk", "nama_kepala_keluarga", "alamat", "rt_rw", "desa_kelurahan", "kecamatan",
-    "kabupaten_kota", "kode_pos", "provinsi", "tanggal_terbit", "members",
-)  # fmt: skip
-KK_MEMBER_FIELDS = (
-    "nama", "nik", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "agama", "pendidikan",
-    "jenis_pekerjaan", "status_perkawinan", "status_hubungan", "kewarganegaraan", "nama_ayah",
-    "nama_ibu",
-)  # fmt: skip
 
 _WIDTH, _HEIGHT, _LEFT = 297.0, 210.0, 10.0
 _ROWS, _ROW_H, _CELL_PT = 10, 4.6, 7.0

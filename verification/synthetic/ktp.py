@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from verification.fields import KTP_FIELDS
 from verification.synthetic.degrade import degrade
 from verification.synthetic.drawing import (
     JPEG,
@@ -35,27 +36,6 @@ from verification.synthetic.terbilang import dmy
 __all__ = ["KTP_FIELDS", "KTP_SIZE", "draw_ktp", "ktp_truth", "render_ktp"]
 
 KTP_SIZE = (1011, 638)
-KTP_FIELDS = (
-    "provinsi",
-    "kabupaten_kota",
-    "nik",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "gol_darah",
-    "alamat",
-    "rt_rw",
-    "kel_desa",
-    "kecamatan",
-    "agama",
-    "status_perkawinan",
-    "pekerjaan",
-    "kewarganegaraan",
-    "berlaku_hingga",
-    "tempat_terbit",
-    "tanggal_terbit",
-)
 _EKTP_START = date(2011, 6, 1)  # KTP-el issuance began in 2011
 _INK = (15, 15, 20)
 
