@@ -52,8 +52,10 @@ MODERN = [
 
 
 def test_modern_wording() -> None:
-    fields = parse_akta(MODERN)
-    assert fields == {
+    parsed = parse_akta(MODERN)
+    assert parsed.markers >= 2
+    assert set(parsed.confidence) == set(parsed.fields)
+    assert parsed.fields == {
         "no_akta": "1471-LU-12082014-0042",
         "tempat_lahir": "PEKANBARU",
         "tanggal_lahir": date(1990, 8, 17).isoformat(),
@@ -70,7 +72,7 @@ def test_modern_wording() -> None:
 
 def test_mother_only_akta_has_no_father() -> None:
     lines = [*MODERN[:6], "anak pertama, laki-laki, dari seorang ibu ROSMAWATI", *MODERN[9:]]
-    fields = parse_akta(lines)
+    fields = parse_akta(lines).fields
     assert fields["nama_ibu"] == "ROSMAWATI" and fields["nama_ayah"] is None
     assert fields["model"] == 3 and fields["anak_ke"] == 1
     assert set(AKTA_FIELDS) - set(fields) == set()
@@ -83,7 +85,7 @@ def test_ocr_garbled_anchors_still_found() -> None:
         "pada tangga1 satu Januari dua ribu lima",
         "telah 1ahir BUDI SANTOSO",
     ]
-    fields = parse_akta(lines)
+    fields = parse_akta(lines).fields
     assert fields["no_akta"] == "474.1/1234/1995" and fields["tempat_lahir"] == "MEDAN"
     assert fields["tanggal_lahir"] == "2005-01-01" and fields["nama"] == "BUDI SANTOSO"
 
@@ -91,14 +93,18 @@ def test_ocr_garbled_anchors_still_found() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("anak kedua", 2),
-        ("anak ke-3", 3),
-        ("anak KETIGA,", 3),
-        ("anak kesepuluh", 10),
-        ("anak pertama", 1),
-        ("anak ke 11", 11),
-        ("anak", None),
+        ("kedua", 2),
+        ("ke-3", 3),
+        ("KETIGA,", 3),
+        ("kesepuluh", 10),
+        ("pertama", 1),
+        ("ke 11", 11),
+        ("kedua belas", 12),
+        ("ke-IV", 4),
+        ("", None),
+        ("perempuan", None),
     ],
 )
 def test_ordinals(text: str, expected: int | None) -> None:
+    """The words after \"anak\": ordinal words, digits, Roman numerals."""
     assert parse_ordinal(text) == expected
