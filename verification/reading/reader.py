@@ -20,6 +20,7 @@ import cv2
 from verification.errors import DocumentUnreadable
 from verification.reading.akta import read_akta
 from verification.reading.classify import classify_text
+from verification.reading.kk import read_kk
 from verification.reading.ktp import read_ktp
 from verification.reading.loader import LoadLimits, load_pages
 from verification.reading.model import Page, PageReading, group_lines
@@ -75,6 +76,7 @@ def _ktp_reader(pages: list[Page], engine: OcrEngine) -> PageReading:
 for _type in ("ktp", "ktp_ayah", "ktp_ibu"):  # parents' KTPs of a minor read the same way
     register_reader(_type, _ktp_reader)
 register_reader("akta_kelahiran", read_akta)
+register_reader("kk", read_kk)
 
 
 def _page_text(pages: list[Page], engine: OcrEngine) -> str:
