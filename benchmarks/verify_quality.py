@@ -114,9 +114,9 @@ def _parents_differ(folder: Path, seed: int) -> None:
 def _nik_date_on_card(folder: Path, seed: int) -> None:
     family = _family(seed)
     person = family.applicant
-    shifted = dataclasses.replace(
-        person, tanggal_lahir=person.tanggal_lahir.replace(year=person.tanggal_lahir.year - 2)
-    )
+    born = person.tanggal_lahir
+    day = min(born.day, 28) if born.month == 2 else born.day  # 29 February two years back
+    shifted = dataclasses.replace(person, tanggal_lahir=born.replace(year=born.year - 2, day=day))
     ktp = render_ktp(family, shifted, random.Random(f"{seed}/ktp"))
     (folder / "ktp.jpg").write_bytes(ktp.data)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from verification.checks.case import Case, CheckContext
 from verification.findings import Finding
 
-__all__ = ["IDENTITY_FIELDS", "check_documents"]
+__all__ = ["IDENTITY_FIELDS", "check_documents", "corroborated"]
 
 # Fields whose misreading would change an identity decision.
 IDENTITY_FIELDS = (
@@ -18,6 +18,38 @@ IDENTITY_FIELDS = (
     "nama_ibu",
     "no_akta",
 )
+
+
+# Which form entry states the same fact as a field of a document (the applicant's own documents,
+# and the name on a parent's KTP).
+_FORM_FIELD: dict[str, dict[str, str]] = {
+    "ktp": {n: n for n in ("nik", "nama", "tanggal_lahir", "jenis_kelamin")},
+    "kk": {"no_kk": "no_kk"},
+    "akta_kelahiran": {
+        n: n for n in ("nama", "tanggal_lahir", "jenis_kelamin", "nama_ayah", "nama_ibu")
+    },
+    "ktp_ayah": {"nama": "nama_ayah"},
+    "ktp_ibu": {"nama": "nama_ibu"},
+}
+
+
+def _same(read: object, typed: object) -> bool:
+    if read is None or typed is None:
+        return False
+    left, right = (" ".join(str(v).upper().split()) for v in (read, typed))
+    if hasattr(typed, "isoformat"):
+        right = typed.isoformat()
+    return left == right
+
+
+def corroborated(case: Case, doc_type: str, name: str, value: object) -> bool:
+    """A field read unclearly that says exactly what the applicant typed: an OCR error that
+    lands on the typed value is not a credible reading, so the value stands.
+
+    Only exact agreement counts; a near miss stays unclear and goes to a person.
+    """
+    form_field = _FORM_FIELD.get(doc_type, {}).get(name)
+    return form_field is not None and _same(value, getattr(case.form, form_field, None))
 
 
 def check_documents(case: Case, ctx: CheckContext) -> list[Finding]:
@@ -47,11 +79,12 @@ def check_documents(case: Case, ctx: CheckContext) -> list[Finding]:
                     evidence=doc.evidence(detected_type=doc.detected_type),
                 )
             )
-        unclear = sorted(
+        low = sorted(
             name
             for name in IDENTITY_FIELDS
             if name in doc.fields and doc.confidence.get(name, 1.0) < ctx.min_confidence
         )
+        unclear = [n for n in low if not corroborated(case, doc.type, n, doc.fields[n])]
         if unclear:
             findings.append(
                 ctx.finding(
@@ -59,7 +92,10 @@ def check_documents(case: Case, ctx: CheckContext) -> list[Finding]:
                     document=doc.type,
                     field=",".join(unclear),
                     message=f"read with confidence under {ctx.min_confidence:.2f}",
-                    evidence=doc.evidence(fields={n: doc.confidence[n] for n in unclear}),
+                    evidence=doc.evidence(
+                        fields={n: doc.confidence[n] for n in unclear},
+                        corroborated_by_form=[n for n in low if n not in unclear],
+                    ),
                 )
             )
     return findings

@@ -211,3 +211,46 @@ def test_missing_required_document() -> None:
     findings, decision = evaluate(case, default_policy())
     assert [f.document for f in findings if f.code == "document.missing"] == ["kk"]
     assert decision.route.value == "human_review"
+
+
+def _with_confidence(case: Case, doc_type: str, **confidence: float) -> Case:
+    docs = dict(case.documents)
+    doc = docs[doc_type]
+    docs[doc_type] = DocumentRead(
+        doc.type,
+        doc.file,
+        doc.sha256,
+        doc.status,
+        fields=doc.fields,
+        confidence={**doc.confidence, **confidence},
+        detected_type=doc.detected_type,
+    )
+    return Case(case.application_id, case.category, case.form, docs, case.ref_date)
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "fields", "mutate", "unclear"),
+    [
+        # read unclearly but exactly what the applicant typed: the reading stands
+        ("ktp", {"nik": 0.4, "nama": 0.3}, None, None),
+        ("akta_kelahiran", {"nama_ibu": 0.5, "tanggal_lahir": 0.2}, None, None),
+        # unclear and differing from the form (by one letter): a person looks
+        ("ktp", {"nama": 0.3}, _set_ktp("nama", "X"), "nama"),
+        # unclear with nothing on the form to compare: a person looks
+        ("akta_kelahiran", {"no_akta": 0.4}, None, "no_akta"),
+    ],
+)
+def test_low_confidence_needs_a_person_only_where_nothing_corroborates(
+    doc_type: str, fields: dict[str, float], mutate: Mutation | None, unclear: str | None
+) -> None:
+    case = _with_confidence(_case(91, mutate), doc_type, **fields)
+    findings = [
+        f
+        for f in run_checks(case, check_context(default_policy()))
+        if f.code == "document.low_confidence"
+    ]
+    if unclear is None:
+        assert findings == []
+    else:
+        assert [(f.document, f.field) for f in findings] == [(doc_type, unclear)]
+        assert findings[0].evidence is not None
