@@ -65,6 +65,7 @@ _ROWS: tuple[tuple[str, tuple[str, ...], float], ...] = (
     ("kewarganegaraan", ("KEWARGANEGARAAN",), 0.834),
     ("berlaku_hingga", ("BERLAKU HINGGA",), 0.890),
 )
+_LABEL_REACH = 0.085  # a label is believed up to 1.5 rows from where the card prints it
 _VALUE_X = 0.245  # values start right of this fraction of the width (the colon column)
 _COLON_X = 0.2575  # a value word starting left of this includes the printed colon
 _VALUE_START = 0.2625  # where the first letter of a value starts
@@ -166,7 +167,9 @@ def _blank_photo_column(gray: Image) -> Image:
 def _label_of(words: list[Word], y_centre: float) -> str | None:
     text = clean_text(" ".join(w.text for w in words))
     best, best_score = None, 0.0
-    for key, labels, _ in _ROWS:
+    for key, labels, row_y in _ROWS:
+        if abs(row_y - y_centre) > _LABEL_REACH:
+            continue  # a label read far from its row is a misreading ("Alamat" as "Nama")
         for label in labels:
             score = fuzz.ratio(text, label)
             if key == "nik" and text != "NIK":

@@ -20,6 +20,7 @@ __all__ = [
     "binarise",
     "denoise",
     "deskew",
+    "document_quad",
     "estimate_skew",
     "find_document",
     "normalise_lighting",
@@ -59,6 +60,33 @@ def _plausible(mask: np.ndarray, quad: np.ndarray) -> bool:
     )
 
 
+def _edge_contrast(distance: np.ndarray, quad: np.ndarray, offset: float = 5.0) -> float:
+    """The weakest of the quad's four sides, as the median step in ``distance`` (colour
+    distance from the background) across the side: a real document edge steps on every side;
+    a quad that follows a shadow or the image border does not."""
+    height, width = distance.shape[:2]
+    centre = quad.mean(axis=0)
+    weakest = float("inf")
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        along = np.linspace(0.1, 0.9, 40)[:, None]
+        points = a + along * (b - a)
+        normal = np.array([-(b - a)[1], (b - a)[0]], np.float32)
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        if np.dot(centre - (a + b) / 2, normal) < 0:
+            normal = -normal
+        inner, outer = points + offset * normal, points - offset * normal
+        valid = (
+            (outer[:, 0] >= 0) & (outer[:, 0] < width) & (outer[:, 1] >= 0) & (outer[:, 1] < height)
+        )
+        if valid.mean() < 0.8:
+            return 0.0  # the side lies on the image border: no edge was seen
+        inner_i = np.clip(inner[valid].astype(int), 0, [width - 1, height - 1])
+        outer_i = outer[valid].astype(int)
+        step = distance[inner_i[:, 1], inner_i[:, 0]] - distance[outer_i[:, 1], outer_i[:, 0]]
+        weakest = min(weakest, float(np.median(step)))
+    return weakest
+
+
 def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
@@ -79,7 +107,7 @@ def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
     return quad if _plausible(mask, quad) else None
 
 
-def _document_quad(image: Image) -> np.ndarray | None:
+def document_quad(image: Image) -> np.ndarray | None:
     """The corners of a document lying on a background of another colour, or None.
 
     The background is what the image corners show (a card lying on a table, or scanned
@@ -102,17 +130,19 @@ def _document_quad(image: Image) -> np.ndarray | None:
     )
     distance = np.linalg.norm(lab - np.median(corners, axis=0), axis=2)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
-    quad = None
-    # A clear colour step first (ignores drop shadows on the table), then a faint one
-    # (a light card on a light scanner bed).
-    for threshold in (28, 10):
+    # The colour step between document and table varies (a light card on a light scanner bed,
+    # a table lit unevenly): try several and keep the quad whose sides step most clearly.
+    otsu = cv2.threshold(np.clip(distance, 0, 255).astype(np.uint8), 0, 255, cv2.THRESH_OTSU)[0]
+    quad, best = None, 4.0  # a side must step by more than this to count as an edge
+    for threshold in sorted({10.0, 28.0, 45.0, float(otsu)}):
         mask = (distance > threshold).astype(np.uint8) * 255
         mask = cv2.morphologyEx(
             cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), cv2.MORPH_OPEN, kernel
         )
-        quad = _quad_from_mask(mask)
-        if quad is not None:
-            break
+        candidate = _quad_from_mask(mask)
+        contrast = _edge_contrast(distance, candidate) if candidate is not None else 0.0
+        if candidate is not None and contrast > best:
+            quad, best = candidate, contrast
     if quad is None:
         gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
         edges = cv2.dilate(
@@ -130,7 +160,7 @@ def _document_quad(image: Image) -> np.ndarray | None:
 
 def find_document(image: Image) -> Image:
     """Crop a document photographed on a table and undo the perspective."""
-    quad = _document_quad(image)
+    quad = document_quad(image)
     if quad is None:
         return image
     tl, tr, br, bl = quad
@@ -238,7 +268,7 @@ def prepare(image: Image, options: PrepareOptions | None = None) -> tuple[Image,
     """Run the steps this image needs; return the result and the names of the steps run."""
     options = options or PrepareOptions()
     steps: list[tuple[str, Step]] = []
-    if options.find_document and _document_quad(image) is not None:
+    if options.find_document and document_quad(image) is not None:
         steps.append(("find_document", find_document))
     ran: list[str] = []
     for name, step in steps:

@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from verification.reading.ktp import KTP_FIELDS, read_ktp
+from verification.reading.ktp import KTP_FIELDS, KTP_SIZE, parse_ktp, read_ktp
 from verification.reading.loader import load_pages
+from verification.reading.model import Box, Word
 from verification.reading.ocr import TesseractEngine
 from verification.synthetic.degrade import degrade
 from verification.synthetic.drawing import to_array
@@ -54,3 +55,23 @@ def test_degraded_card_identity_fields(engine: TesseractEngine, steps: list[str]
         "downscale": {"upscale"},
     }
     assert geometric[steps[0]] & set(reading.steps)
+
+
+def _line(y: float, *texts: tuple[str, float]) -> list[Word]:
+    """Words of one card row at height ``y`` (fraction of the card), at x fractions."""
+    width, height = KTP_SIZE
+    return [
+        Word(text, 0.9, Box(x * width, y * height - 10, 12.0 * len(text), 20.0))
+        for text, x in texts
+    ]
+
+
+def test_a_label_misread_far_from_its_row_does_not_take_the_field() -> None:
+    """"Alamat" read as "Nama" four rows down must not overwrite the name."""
+    words = [
+        *_line(0.270, ("Nama", 0.03), (":", 0.25), ("SITI", 0.265), ("AMINAH", 0.33)),
+        *_line(0.439, ("Nama", 0.03), (":", 0.25), ("JL.", 0.265), ("MAWAR", 0.30)),
+    ]
+    fields = parse_ktp(words).fields
+    assert fields["nama"] == "SITI AMINAH"
+    assert fields["alamat"] == "JL. MAWAR"
