@@ -67,7 +67,7 @@ def _line(y: float, *texts: tuple[str, float]) -> list[Word]:
 
 
 def test_a_label_misread_far_from_its_row_does_not_take_the_field() -> None:
-    """"Alamat" read as "Nama" four rows down must not overwrite the name."""
+    """ "Alamat" read as "Nama" four rows down must not overwrite the name."""
     words = [
         *_line(0.270, ("Nama", 0.03), (":", 0.25), ("SITI", 0.265), ("AMINAH", 0.33)),
         *_line(0.439, ("Nama", 0.03), (":", 0.25), ("JL.", 0.265), ("MAWAR", 0.30)),
