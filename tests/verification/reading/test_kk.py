@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import jpeg_bytes
 from verification.errors import DocumentUnreadable
-from verification.reading.kk import KK_FIELDS, KK_MEMBER_FIELDS, read_kk
+from verification.reading.kk import KK_FIELDS, KK_MEMBER_FIELDS, _reconcile_nik, read_kk
 from verification.reading.loader import load_pages
 from verification.reading.ocr import TesseractEngine
 from verification.reading.reader import read_document
@@ -58,7 +58,8 @@ def test_ten_members_from_the_text_layer(engine: TesseractEngine) -> None:
     assert all(set(m) == set(KK_MEMBER_FIELDS) for m in members)
 
 
-@pytest.mark.parametrize("seed", [20, 23])
+# 1026: a Balinese family, whose "NI ..." names once passed for the NIK column label
+@pytest.mark.parametrize("seed", [20, 23, 1026])
 def test_scanned_kk_members_are_read(engine: TesseractEngine, seed: int) -> None:
     family, rng = _family(seed)
     rendered = render_kk(family, rng, form="pdf_scan")
@@ -97,3 +98,28 @@ def test_read_document_reads_a_kk_and_recognises_it(engine: TesseractEngine) -> 
     assert result.status == "ok" and result.detected_type == "kk"
     assert result.fields["members"][0]["nik"] == family.members[0].nik
     assert result.to_dict()["fields"]["no_kk"] == family.no_kk
+
+
+# A woman born 13-11-2020: her NIK's date digits are 531120.
+_ROW = {"nik": "5271015311208046", "tanggal_lahir": "2020-11-13", "jenis_kelamin": "PEREMPUAN"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected", "conf"),
+    [
+        ("5271015311208046", ("5271015311208046", 0.7), "5271015311208046", 0.9),  # agree
+        (None, ("5271015311208046", 0.9), "5271015311208046", 0.72),  # only one reading
+        ("5271015311208046", (None, 0.0), "5271015311208046", 0.9),  # second unreadable
+        # disagreeing: the reading whose date digits fit the row wins, confidence halved
+        ("5271015311208046", ("5271015811208046", 0.95), "5271015311208046", 0.45),
+        # both fit: the more confident one, halved
+        ("5271015311208046", ("5271015311200046", 0.95), "5271015311200046", 0.475),
+    ],
+)
+def test_two_readings_of_a_member_nik_are_reconciled(
+    first: str | None, second: tuple[str | None, float], expected: str, conf: float
+) -> None:
+    member = {**_ROW, "nik": first}
+    nik, confidence = _reconcile_nik(member, 0.9, second)
+    assert nik == expected
+    assert confidence == pytest.approx(conf)
