@@ -22,6 +22,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,11 @@ def _family(seed: int) -> Family:
     return generate_family(random.Random(seed))
 
 
+def _years_back(day: date, years: int) -> date:
+    """The same day ``years`` earlier (29 February becomes the 28th)."""
+    return day.replace(year=day.year - years, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
 def _name_typo(folder: Path, seed: int) -> None:
     app = _load(folder)
     words = app["applicant"]["nama"].split()
@@ -59,17 +65,27 @@ def _name_typo(folder: Path, seed: int) -> None:
     _save(folder, app)
 
 
+def _other(seed: int, value: Callable[[Family], str | None], differ_from: str | None) -> str:
+    """The same fact of another synthetic family, different from ``differ_from`` (two
+    families can share a common name such as WAGIYEM: that is no planted difference)."""
+    for offset in range(1, 50):
+        other = value(_family(seed + offset * 7_777_777))
+        if other is not None and other != differ_from:
+            return other
+    raise RuntimeError("no differing value found")
+
+
 def _different_person(folder: Path, seed: int) -> None:
     app = _load(folder)
-    other = _family(seed + 7_777_777).applicant.nama
+    other = _other(seed, lambda f: f.applicant.nama, app["applicant"]["nama"])
     app["applicant"]["nama"] = other
     _save(folder, app)
 
 
 def _birth_date(folder: Path, seed: int) -> None:
     app = _load(folder)
-    born = app["applicant"]["tanggal_lahir"]
-    app["applicant"]["tanggal_lahir"] = f"{int(born[:4]) - 1}{born[4:]}"
+    born = date.fromisoformat(app["applicant"]["tanggal_lahir"])
+    app["applicant"]["tanggal_lahir"] = _years_back(born, 1).isoformat()
     _save(folder, app)
 
 
@@ -105,7 +121,7 @@ def _missing_from_kk(folder: Path, seed: int) -> None:
 
 def _parents_differ(folder: Path, seed: int) -> None:
     family = _family(seed)
-    other_mother = _family(seed + 5_555_555).applicant.nama_ibu
+    other_mother = _other(seed, lambda f: f.applicant.nama_ibu, family.applicant.nama_ibu)
     person = dataclasses.replace(family.applicant, nama_ibu=other_mother)
     akta = render_akta(family, person, random.Random(f"{seed}/akta"))
     (folder / "akta.png").write_bytes(akta.data)
@@ -114,9 +130,7 @@ def _parents_differ(folder: Path, seed: int) -> None:
 def _nik_date_on_card(folder: Path, seed: int) -> None:
     family = _family(seed)
     person = family.applicant
-    born = person.tanggal_lahir
-    day = min(born.day, 28) if born.month == 2 else born.day  # 29 February two years back
-    shifted = dataclasses.replace(person, tanggal_lahir=born.replace(year=born.year - 2, day=day))
+    shifted = dataclasses.replace(person, tanggal_lahir=_years_back(person.tanggal_lahir, 2))
     ktp = render_ktp(family, shifted, random.Random(f"{seed}/ktp"))
     (folder / "ktp.jpg").write_bytes(ktp.data)
 
@@ -147,12 +161,11 @@ def _job(job: tuple[str, int, str, str]) -> dict[str, Any]:
     plant = CLASSES[kind][0] if kind in CLASSES else CONTROLS[kind]
     if plant is not None:
         plant(folder, seed)
-    from datetime import date
-
     started = time.perf_counter()
     body = verify_packet(folder, ref_date=date.fromisoformat(REF_DATE))
     return {
         "kind": kind,
+        "kk_form": kk_form,
         "route": body["route"],
         "seconds": time.perf_counter() - started,
         "codes": sorted({f["code"] for f in body["findings"]}),
@@ -201,6 +214,14 @@ def main(argv: list[str] | None = None) -> int:
         group = by_kind[kind]
         rate = sum(r["route"] != "auto_approve" for r in group) / len(group)
         print(f"{kind:<22} {100 * rate:11.1f}% {100 * (1 - rate):16.1f}%")
+    print(f"\n{'false alarms by KK form':<24}" + "".join(f"{form:>10}" for form in forms))
+    for kind in CONTROLS:
+        cells = []
+        for form in forms:
+            group = [r for r in by_kind[kind] if r["kk_form"] == form]
+            rate = sum(r["route"] != "auto_approve" for r in group) / max(len(group), 1)
+            cells.append(f"{100 * rate:9.1f}%")
+        print(f"{kind:<24}" + "".join(cells))
     reasons = Counter(c for kind in CONTROLS for r in by_kind[kind] for c in r["review_codes"])
     print("\nwhy controls went to a person:", dict(reasons.most_common(8)))
     return 0
