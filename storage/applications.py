@@ -50,6 +50,7 @@ def create_application(
         number=number,
         category=category,
         form=form,
+        nik=form.get("nik"),
         stage=process.initial,
         rule_version=process.version,
         created_at=now,

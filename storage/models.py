@@ -86,6 +86,8 @@ class Application(Base):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     category: Mapped[str] = mapped_column(String(32))
     form: Mapped[dict[str, Any]]
+    # The form's NIK again, indexed: duplicate applications are found by it (fraud checks).
+    nik: Mapped[str | None] = mapped_column(String(16), index=True)
     stage: Mapped[str] = mapped_column(String(32), index=True)
     rule_version: Mapped[str] = mapped_column(String(32))
     flow_run_id: Mapped[str | None] = mapped_column(String(64))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storage.db import make_engine
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
@@ -49,4 +52,24 @@ def test_downgrade_to_empty_and_up_again(db_url: str) -> None:
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_0002_fills_the_nik_of_applications_stored_before_it(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0001")
+    form = json.dumps({"nik": "1471024508900003", "nama": "SITI AMINAH"})
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO applications (number, category, form, stage, rule_version, "
+                "created_at, updated_at) VALUES ('APP-2026-000001', 'adult', :form, 'intake', "
+                "'2026.1', :now, :now)"
+            ),
+            {"form": form, "now": datetime(2026, 11, 28, tzinfo=UTC)},
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        nik = conn.scalar(text("SELECT nik FROM applications WHERE number = 'APP-2026-000001'"))
+    assert nik == "1471024508900003"
     engine.dispose()

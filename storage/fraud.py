@@ -1,0 +1,129 @@
+"""Fraud checks that need the application database: duplicate applications and reused files.
+
+Both look across applications, so they live beside the data rather than in the pure
+``verification.checks``. Each returns ``verification.findings.Finding`` values (stored with
+``storage.findings.add_findings``) whose evidence names the method, its parameters and the
+other applications by number; never a NIK or a name.
+
+- ``duplicate_applications``: another application with the same NIK on its form is still in
+  progress (its stage is not terminal): ``fraud.duplicate_application``.
+- ``reused_documents``: a stored file byte-identical (same SHA-256) to one in another
+  application: ``fraud.document_reused``. Family documents (the KK, the parents' KTPs, the
+  marriage book) are legitimately shared by applicants of one family, so for them only an
+  application under another KK number counts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rules.process import Process
+from storage.models import Application, Document
+from verification.checks.case import CheckContext
+from verification.findings import Evidence, Finding
+
+__all__ = ["FAMILY_DOCUMENTS", "duplicate_applications", "reused_documents"]
+
+# Documents every applicant of one family may upload: the same file in a sibling's or a
+# parent's application is expected when both applications give the same KK number.
+FAMILY_DOCUMENTS = frozenset({"kk", "ktp_ayah", "ktp_ibu", "buku_nikah"})
+
+
+def _application(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise LookupError(f"no application with id {application_id}")
+    return app
+
+
+def duplicate_applications(
+    session: Session, *, application_id: int, process: Process, ctx: CheckContext
+) -> list[Finding]:
+    """``fraud.duplicate_application`` when the same NIK has another application in progress."""
+    app = _application(session, application_id)
+    if not app.nik:
+        return []
+    in_progress = [name for name in process.stages if not process.is_terminal(name)]
+    others = session.execute(
+        select(Application.number, Application.stage)
+        .where(
+            Application.nik == app.nik,
+            Application.id != app.id,
+            Application.stage.in_(in_progress),
+        )
+        .order_by(Application.created_at, Application.id)
+    ).all()
+    if not others:
+        return []
+    numbers = [number for number, _ in others]
+    return [
+        ctx.finding(
+            "fraud.duplicate_application",
+            field="nik",
+            observed=", ".join(numbers),
+            message=f"the same NIK has {len(numbers)} other application(s) in progress: "
+            + ", ".join(f"{number} ({stage})" for number, stage in others),
+            evidence=Evidence(
+                details={
+                    "method": "same NIK on the form, indexed lookup (applications.nik)",
+                    "parameters": {"in_progress_stages": in_progress},
+                    "other_applications": [
+                        {"number": number, "stage": stage} for number, stage in others
+                    ],
+                }
+            ),
+        )
+    ]
+
+
+def reused_documents(session: Session, *, application_id: int, ctx: CheckContext) -> list[Finding]:
+    """``fraud.document_reused`` for each stored file that another application also holds."""
+    app = _application(session, application_id)
+    mine = session.scalars(
+        select(Document)
+        .where(Document.application_id == app.id, Document.sha256.is_not(None))
+        .order_by(Document.id)
+    ).all()
+    findings: list[Finding] = []
+    my_kk = app.form.get("no_kk")
+    for doc in mine:
+        rows = session.execute(
+            select(Document.id, Document.doc_type, Application.number, Application.form)
+            .join(Application, Document.application_id == Application.id)
+            .where(Document.sha256 == doc.sha256, Document.application_id != app.id)
+            .order_by(Document.id)
+        ).all()
+        others = [
+            {"number": number, "document_id": other_id, "document_type": other_type}
+            for other_id, other_type, number, form in rows
+            if not _same_family_copy(doc.doc_type, other_type, my_kk, form.get("no_kk"))
+        ]
+        if not others:
+            continue
+        findings.append(
+            ctx.finding(
+                "fraud.document_reused",
+                document=doc.doc_type,
+                observed=", ".join(o["number"] for o in others),
+                message=f"the {doc.doc_type} file is byte-identical to a file of "
+                + ", ".join(f"{o['number']} ({o['document_type']})" for o in others),
+                evidence=Evidence(
+                    sha256=doc.sha256,
+                    document=doc.doc_type,
+                    details={
+                        "method": "byte-identical file (SHA-256 of the stored bytes)",
+                        "parameters": {"family_documents": sorted(FAMILY_DOCUMENTS)},
+                        "document_id": doc.id,
+                        "other": others,
+                    },
+                ),
+            )
+        )
+    return findings
+
+
+def _same_family_copy(mine: str, theirs: str, my_kk: object, their_kk: object) -> bool:
+    """A family document shared by two applications that give the same KK number."""
+    shared = mine in FAMILY_DOCUMENTS or theirs in FAMILY_DOCUMENTS
+    return shared and my_kk is not None and my_kk == their_kk
