@@ -10,18 +10,23 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from flows.wiring import Services, get_services, get_settings
+from rules.checking import check_context
+from rules.policy import default_policy
 from storage.applications import audit_trail, get_application, stage_history
 from storage.audit import verify_chain
 from storage.documents import list_documents
+from storage.fraud import record_fraud_checks
 from storage.intake import IntakeResult, submit_packet
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.reconcile import find_orphans, remove_orphans
+from storage.watchlist import load_watchlist, parse_watchlist_csv
 from verification.errors import PasporError
 
 __all__ = ["app"]
@@ -30,9 +35,13 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="The application database.")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
 store_app = typer.Typer(no_args_is_help=True, help="The document store.")
+watchlist_app = typer.Typer(no_args_is_help=True, help="The pencegahan/penangkalan watchlist.")
+fraud_app = typer.Typer(no_args_is_help=True, help="Fraud checks across applications.")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(store_app, name="store")
+app.add_typer(watchlist_app, name="watchlist")
+app.add_typer(fraud_app, name="fraud")
 
 CLI_ACTOR = "cli"
 
@@ -191,6 +200,50 @@ def store_orphans(
         typer.echo(f"{obj.key}  {obj.size} B")
     verb = "removed" if delete else "found"
     typer.echo(f"{len(orphans)} orphan object(s) {verb}", err=True)
+
+
+@watchlist_app.command("load")
+def watchlist_load(
+    csv_file: Annotated[Path, typer.Argument(help="CSV: name,birth_date,nik,reason,valid_until")],
+    actor: Annotated[str, typer.Option("--actor", help="Who loads it (the supervisor)")],
+) -> None:
+    """Replace the active watchlist with the rows of a CSV file (all or nothing)."""
+    services = _services()
+    try:
+        rows = parse_watchlist_csv(csv_file.read_text(encoding="utf-8"))
+        with services.sessions.begin() as session:
+            count = load_watchlist(session, rows=rows, source=csv_file.name, actor=actor)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"{csv_file.name}: cannot be read ({type(exc).__name__})") from None
+    except PasporError as exc:
+        raise _fail(f"{csv_file.name}: {exc}") from None
+    typer.echo(f"watchlist loaded: {count} active entries from {csv_file.name}")
+
+
+@fraud_app.command("check")
+def fraud_check(
+    number: Annotated[str, typer.Argument(help="Application number, e.g. APP-2026-000123")],
+) -> None:
+    """Check a stored application for duplicates, reused files and watchlist hits; the
+    findings are stored with their evidence and printed."""
+    services = _services()
+    ctx = check_context(default_policy())
+    try:
+        with services.sessions.begin() as session:
+            application = get_application(session, number=number)
+            findings = record_fraud_checks(
+                session,
+                application_id=application.id,
+                process=services.process,
+                ctx=ctx,
+                today=date.today(),
+                actor=CLI_ACTOR,
+            )
+    except PasporError as exc:
+        raise _fail(str(exc)) from None
+    for finding in findings:
+        typer.echo(f"{finding.severity.value:<8} {finding.code:<30} {finding.message}")
+    typer.echo(f"{number}: {len(findings)} fraud finding(s) (rules {ctx.rule_version})")
 
 
 @app.command()

@@ -15,15 +15,24 @@ other applications by number; never a NIK or a name.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rules.process import Process
+from storage.findings import add_findings
 from storage.models import Application, Document
+from storage.watchlist import watchlist_hits
 from verification.checks.case import CheckContext
 from verification.findings import Evidence, Finding
 
-__all__ = ["FAMILY_DOCUMENTS", "duplicate_applications", "reused_documents"]
+__all__ = [
+    "FAMILY_DOCUMENTS",
+    "duplicate_applications",
+    "record_fraud_checks",
+    "reused_documents",
+]
 
 # Documents every applicant of one family may upload: the same file in a sibling's or a
 # parent's application is expected when both applications give the same KK number.
@@ -120,6 +129,31 @@ def reused_documents(session: Session, *, application_id: int, ctx: CheckContext
                 ),
             )
         )
+    return findings
+
+
+def record_fraud_checks(
+    session: Session,
+    *,
+    application_id: int,
+    process: Process,
+    ctx: CheckContext,
+    today: date,
+    actor: str,
+) -> list[Finding]:
+    """Run the cross-application checks (duplicates, reused files, watchlist) on one stored
+    application and store what they find, in the caller's transaction."""
+    app = _application(session, application_id)
+    findings = [
+        *duplicate_applications(session, application_id=app.id, process=process, ctx=ctx),
+        *reused_documents(session, application_id=app.id, ctx=ctx),
+        *watchlist_hits(session, form=app.form, today=today, ctx=ctx),
+    ]
+    ids = {
+        doc.doc_type: doc.id
+        for doc in session.scalars(select(Document).where(Document.application_id == app.id))
+    }
+    add_findings(session, application_id=app.id, findings=findings, actor=actor, document_ids=ids)
     return findings
 
 

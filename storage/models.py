@@ -7,12 +7,14 @@ previous one (see ``storage.audit``). Timestamps are UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -35,6 +37,7 @@ __all__ = [
     "Finding",
     "HumanTask",
     "StageEvent",
+    "WatchlistEntry",
     "utcnow",
 ]
 
@@ -228,3 +231,25 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class WatchlistEntry(Base):
+    """One person on the pencegahan/penangkalan list as a supervisor loaded it from CSV.
+
+    A load replaces the active list: earlier entries stay, inactive, for the audit of past
+    checks (a finding names the entry id it matched).
+    """
+
+    __tablename__ = "watchlist_entries"
+    __table_args__ = (Index("ix_watchlist_entries_active_birth_date", "active", "birth_date"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    birth_date: Mapped[date] = mapped_column(Date)
+    nik: Mapped[str | None] = mapped_column(String(16), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(255))
+    loaded_by: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)

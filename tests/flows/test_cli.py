@@ -25,7 +25,7 @@ def test_commands_need_an_upgraded_schema(cli_env: Path, runner: CliRunner) -> N
 
 
 def test_submit_then_status(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
-    assert "revision 0001" in _ok(runner, "db", "upgrade")
+    assert "revision 0003" in _ok(runner, "db", "upgrade")
     packet = write_packet(tmp_path / "packet")
     (packet / "kk.pdf").write_text("<html>a web page saved as pdf</html>")
     submitted = runner.invoke(app, ["submit", str(packet)])
@@ -103,3 +103,29 @@ def test_readme_documents_every_finding_code() -> None:
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert [code for code in FINDING_CODES if f"`{code}`" not in readme] == []
+
+
+def test_watchlist_load_and_fraud_check(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
+    _ok(runner, "db", "upgrade")
+    _ok(runner, "submit", str(write_packet(tmp_path / "first")))
+    second = write_packet(tmp_path / "second", packet=packet_json("APP-2026-000124"))
+    _ok(runner, "submit", str(second))
+    listed = tmp_path / "daftar.csv"
+    listed.write_text(
+        "name,birth_date,nik,reason,valid_until\nSITI AMINAH,1990-08-05,,pencegahan,\n",
+        encoding="utf-8",
+    )
+    loaded = _ok(runner, "watchlist", "load", str(listed), "--actor", "supervisor-1")
+    assert "1 active entries from daftar.csv" in loaded
+
+    shown = _ok(runner, "fraud", "check", "APP-2026-000124")
+    assert "fraud.duplicate_application" in shown and "APP-2026-000123 (intake)" in shown
+    assert "fraud.watchlist" in shown
+    assert "fraud.document_reused" in shown  # the same KTP file in both applications
+    assert "1471024508900003" not in shown and "SITI AMINAH" not in shown
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,birth_date,nik,reason,valid_until\nX,1990-02-30,,r,\n", encoding="utf-8")
+    refused = runner.invoke(app, ["watchlist", "load", str(bad), "--actor", "supervisor-1"])
+    assert refused.exit_code == 1
+    assert "line 2: birth_date is not a date" in refused.stderr

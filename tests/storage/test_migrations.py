@@ -23,6 +23,7 @@ TABLES = {
     "stage_events",
     "audit_events",
     "audit_head",
+    "watchlist_entries",
     "alembic_version",
 }
 
