@@ -14,12 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rules.checking import evaluate
+from rules.checking import check_context, evaluate
 from rules.policy import default_policy
 from storage.intake import load_packet
 from verification.errors import PacketInvalid
 from verification.media import UploadLimits
-from verification.pipeline import read_packet
+from verification.pipeline import forensic_findings, read_packet
 from verification.quality import validate_application
 from verification.reading.ocr import TesseractEngine
 from verification.report import report
@@ -73,7 +73,8 @@ def verify_packet(
         rule_version=policy.version,
         today=case.ref_date,
     )
-    findings, decision = evaluate(case, policy, extra=quality)
+    forensics = forensic_findings(packet_dir, case, check_context(policy))
+    findings, decision = evaluate(case, policy, extra=[*quality, *forensics])
     reasons = [{"rule": r.rule, "code": r.code, "route": r.route.value} for r in decision.reasons]
     return report(
         case,

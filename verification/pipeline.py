@@ -11,14 +11,16 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from verification.checks.case import Case, DocumentRead
+from verification.checks.case import Case, CheckContext, DocumentRead
 from verification.errors import UploadRefused
+from verification.findings import Finding
+from verification.fraud.pdf import pdf_findings
 from verification.media import UploadLimits, inspect_upload
 from verification.packet import DocumentRef, Packet
 from verification.reading.ocr import OcrEngine
 from verification.reading.reader import read_document
 
-__all__ = ["read_document_file", "read_packet"]
+__all__ = ["forensic_findings", "read_document_file", "read_packet"]
 
 
 def read_document_file(
@@ -67,3 +69,18 @@ def read_packet(
         documents=documents,
         ref_date=ref_date or date.today(),
     )
+
+
+def forensic_findings(packet_dir: Path, case: Case, ctx: CheckContext) -> list[Finding]:
+    """Fraud and tamper findings on the files of a packet (PDF forensics so far); a file
+    changed since it was read (another hash) is skipped rather than judged."""
+    findings: list[Finding] = []
+    for doc in case.documents.values():
+        if doc.status in ("missing", "refused"):
+            continue
+        path = packet_dir / doc.file
+        data = path.read_bytes() if path.is_file() else b""
+        if hashlib.sha256(data).hexdigest() != doc.sha256:
+            continue
+        findings += pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+    return findings

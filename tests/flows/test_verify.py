@@ -86,3 +86,18 @@ def test_quality_report_renders_masked_data_docs(
         if page.is_file():
             text = page.read_text(encoding="utf-8", errors="ignore")
             assert not [s for s in secrets if s in text], page
+
+
+def test_an_edited_kk_pdf_goes_to_fraud_review(tmp_path: Path) -> None:
+    from flows.verify import verify_packet
+    from verification.synthetic.tamper import append_revision
+
+    folder = tmp_path / "APP-2026-000111"
+    write_packet(folder, seed=111, application_id="APP-2026-000111")
+    kk = folder / "kk.pdf"
+    kk.write_bytes(append_revision(kk.read_bytes(), producer="iLovePDF"))
+    body = verify_packet(folder)
+    edited = [f for f in body["findings"] if f["code"] == "fraud.pdf.edited"]
+    assert len(edited) == 2 and all(f["document"] == "kk" for f in edited)
+    assert body["route"] == "human_review"
+    assert any(r["code"] == "fraud.pdf.edited" for r in body["routing"])

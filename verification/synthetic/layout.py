@@ -11,6 +11,7 @@ fixed dates and ids, the same bytes for the same page.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
@@ -81,22 +82,34 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return float(stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size)) / _MM
 
 
-def _new_canvas(buffer: io.BytesIO, page: Page, title: str) -> canvas.Canvas:
+def _new_canvas(
+    buffer: io.BytesIO, page: Page, title: str, producer: str | None = None
+) -> canvas.Canvas:
     pdf = canvas.Canvas(buffer, pagesize=(page.width * _MM, page.height * _MM), invariant=1)
     pdf.setTitle(title)
     pdf.setCreator("paspor synthetic documents")
     pdf.setAuthor("paspor")
+    if producer is not None:
+        pdf.setProducer(producer)
     return pdf
 
 
-def page_pdf(page: Page, *, title: str) -> bytes:
-    """The page as a one-page PDF with a text layer."""
+def page_pdf(
+    page: Page,
+    *,
+    title: str,
+    font_for: Callable[[Text], str | None] | None = None,
+    producer: str | None = None,
+) -> bytes:
+    """The page as a one-page PDF with a text layer. ``font_for`` may name another standard
+    font for some texts and ``producer`` another Producer (both to build tampered samples)."""
     buffer = io.BytesIO()
-    pdf = _new_canvas(buffer, page, title)
+    pdf = _new_canvas(buffer, page, title, producer)
     top = page.height * _MM
     for op in page.ops:
         if isinstance(op, Text):
-            pdf.setFont("Helvetica-Bold" if op.bold else "Helvetica", op.size)
+            other = font_for(op) if font_for is not None else None
+            pdf.setFont(other or ("Helvetica-Bold" if op.bold else "Helvetica"), op.size)
             x, y = op.x * _MM, top - op.y * _MM
             if op.align == "center":
                 pdf.drawCentredString(x, y, op.text)
