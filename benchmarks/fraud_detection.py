@@ -20,10 +20,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
+from verification.fraud.metadata import image_metadata_signals
 from verification.fraud.pdf import inspect_pdf
+from verification.synthetic.akta import render_akta
 from verification.synthetic.kk import kk_page, render_kk
+from verification.synthetic.ktp import render_ktp
 from verification.synthetic.people import Family, generate_family
-from verification.synthetic.tamper import append_revision, retyped_value, rewritten_by
+from verification.synthetic.tamper import append_revision, retyped_value, rewritten_by, saved_by
 
 EDITORS = ("iLovePDF", "Sejda PDF Desktop", "Adobe Photoshop 25.0", "PDFescape Online")
 FONTS = ("Times-Roman", "Courier", "Helvetica-Oblique", "Helvetica-Bold")
@@ -45,19 +48,41 @@ def _font(family: Family, rng: random.Random) -> bytes:
     return retyped_value(kk_page(family), title="KK", value=value, font=rng.choice(FONTS))
 
 
+IMAGE_EDITORS = ("Adobe Photoshop 25.0 (Windows)", "GIMP 2.10.36", "Snapseed", "Photopea")
+
+
+def _ktp(family: Family, rng: random.Random, *, degraded: bool) -> bytes:
+    return render_ktp(family, family.applicant, rng, degraded=degraded).data
+
+
+def _metadata(family: Family, rng: random.Random) -> bytes:
+    if rng.random() < 0.5:
+        image = _ktp(family, rng, degraded=rng.random() < 0.5)
+    else:
+        image = render_akta(family, family.applicant, rng, degraded=rng.random() < 0.5).data
+    return saved_by(image, software=rng.choice(IMAGE_EDITORS))
+
+
 # class -> (builder, the finding code that detects it)
 TAMPERED: dict[str, tuple[Callable[[Family, random.Random], bytes], str]] = {
     "pdf_incremental_update": (_update, "fraud.pdf.edited"),
     "pdf_editor_producer": (_editor, "fraud.pdf.edited"),
     "pdf_font_one_field": (_font, "fraud.tamper.font"),
+    "image_metadata": (_metadata, "fraud.tamper.metadata"),
 }
-GENUINE = ("pdf_text", "pdf_scan")
+GENUINE: dict[str, Callable[[Family, random.Random], bytes]] = {
+    "kk pdf_text": lambda f, rng: render_kk(f, rng, form="pdf_text").data,
+    "kk pdf_scan": lambda f, rng: render_kk(f, rng, form="pdf_scan").data,
+    "kk photo": lambda f, rng: render_kk(f, rng, form="photo").data,
+    "ktp clean": lambda f, rng: _ktp(f, rng, degraded=False),
+    "ktp degraded": lambda f, rng: _ktp(f, rng, degraded=True),
+    "akta degraded": lambda f, rng: render_akta(f, f.applicant, rng, degraded=True).data,
+}
 NOT_BUILT = (
     "image copy_move",
     "image splice",
     "image font",
     "image jpeg (double compression)",
-    "image metadata (EXIF)",
     "pdf text layer vs page",
     "perceptual-hash reuse",
 )
@@ -67,14 +92,12 @@ def _job(job: tuple[str, int]) -> tuple[str, set[str], float]:
     kind, seed = job
     rng = random.Random(seed)
     family = generate_family(rng)
-    if kind in TAMPERED:
-        data = TAMPERED[kind][0](family, rng)
-    else:
-        data = render_kk(family, rng, form=kind).data
+    data = TAMPERED[kind][0](family, rng) if kind in TAMPERED else GENUINE[kind](family, rng)
     started = time.perf_counter()
-    seen = inspect_pdf(data)
+    signals = inspect_pdf(data).signals if data.startswith(b"%PDF-") else []
+    signals += image_metadata_signals(data)
     seconds = time.perf_counter() - started
-    return kind, {code for code, _ in seen.signals}, seconds
+    return kind, {code for code, _ in signals}, seconds
 
 
 def main(argv: list[str] | None = None) -> int:

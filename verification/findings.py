@@ -50,6 +50,7 @@ FINDING_CODES: dict[str, str] = {
     "fraud.tamper.splice": "a pasted region with inconsistent boundaries",
     "fraud.tamper.font": "characters of one field differ in font from the rest",
     "fraud.tamper.jpeg": "regions compressed twice or at another quality",
+    "fraud.tamper.metadata": "the image's metadata names an editing program",
     "fraud.pdf.edited": "a PDF was edited after creation",
     "fraud.document_reused": "the same document appears in another applicant's application",
     "fraud.duplicate_application": "the same NIK has an application in progress",

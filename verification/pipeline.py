@@ -14,6 +14,7 @@ from pathlib import Path
 from verification.checks.case import Case, CheckContext, DocumentRead
 from verification.errors import UploadRefused
 from verification.findings import Finding
+from verification.fraud.metadata import image_metadata_findings
 from verification.fraud.pdf import pdf_findings
 from verification.media import UploadLimits, inspect_upload
 from verification.packet import DocumentRef, Packet
@@ -72,8 +73,8 @@ def read_packet(
 
 
 def forensic_findings(packet_dir: Path, case: Case, ctx: CheckContext) -> list[Finding]:
-    """Fraud and tamper findings on the files of a packet (PDF forensics so far); a file
-    changed since it was read (another hash) is skipped rather than judged."""
+    """Fraud and tamper findings on the files of a packet (PDF forensics and image metadata
+    so far); a file changed since it was read (another hash) is skipped, not judged."""
     findings: list[Finding] = []
     for doc in case.documents.values():
         if doc.status in ("missing", "refused"):
@@ -83,4 +84,5 @@ def forensic_findings(packet_dir: Path, case: Case, ctx: CheckContext) -> list[F
         if hashlib.sha256(data).hexdigest() != doc.sha256:
             continue
         findings += pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+        findings += image_metadata_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
     return findings

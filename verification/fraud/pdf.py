@@ -22,6 +22,7 @@ forensics.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -35,20 +36,15 @@ from pdfminer.pdftypes import resolve1
 
 from verification.checks.case import CheckContext
 from verification.findings import Evidence, Finding
+from verification.fraud.editors import EDITOR_MARKERS, editor_in
 
 __all__ = ["EDITOR_MARKERS", "PdfForensics", "inspect_pdf", "pdf_findings"]
 
-# Substrings (lower case) of Producer/Creator values written by programs that edit documents.
-EDITOR_MARKERS = (
-    "photoshop", "gimp", "ilovepdf", "smallpdf", "sejda", "pdfescape", "phantompdf",
-    "nitro pro", "pdf-xchange editor", "pdfelement", "inkscape", "canva", "pixlr",
-    "paint.net", "pdffiller", "dochub", "soda pdf", "pdf candy", "pdf24 editor", "foxit editor",
-    "acrobat pro", "libreoffice draw", "master pdf editor",
-)  # fmt: skip
 
 _MIN_LINES = 12  # a page with fewer text lines is too small to say a font is out of place
 _MAX_FIELD_CHARS = 40  # a "field" is at most this many characters on one line
 _MIN_LINE_WORDS = 4  # a line needs this many words to say one of its fonts is out of place
+_BLOCK_GAP = 150.0  # pt (53 mm): wider than any KK table column
 _COLUMN_REACH = 120.0  # pt above and below a word that count as its column
 
 
@@ -81,11 +77,6 @@ def _info(data: bytes) -> dict[str, str]:
     return out
 
 
-def _editor(value: str | None) -> str | None:
-    lowered = (value or "").lower()
-    return next((m for m in EDITOR_MARKERS if m in lowered), None)
-
-
 def _font_name(raw: object) -> str:
     return re.sub(r"^[A-Z]{6}\+", "", str(raw))  # drop an embedded subset's prefix
 
@@ -100,14 +91,24 @@ def _box(words: Sequence[dict[str, Any]]) -> list[float]:
 
 
 def _lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Words grouped into lines by their top (within 2 pt), each left to right."""
-    lines: list[list[dict[str, Any]]] = []
+    """Words grouped into lines by their top (within 2 pt), left to right, and a line cut
+    where a gap wider than any table column separates two blocks (a footnote and a signature
+    side by side are two lines, a table row is one)."""
+    rows: list[list[dict[str, Any]]] = []
     for word in sorted(words, key=lambda w: (float(w["top"]), float(w["x0"]))):
-        if lines and abs(float(word["top"]) - float(lines[-1][0]["top"])) <= 2:
-            lines[-1].append(word)
+        if rows and abs(float(word["top"]) - float(rows[-1][0]["top"])) <= 2:
+            rows[-1].append(word)
         else:
-            lines.append([word])
-    return [sorted(line, key=lambda w: float(w["x0"])) for line in lines]
+            rows.append([word])
+    lines: list[list[dict[str, Any]]] = []
+    for row in rows:
+        row.sort(key=lambda w: float(w["x0"]))
+        lines.append([row[0]])
+        for before, word in itertools.pairwise(row):
+            if float(word["x0"]) - float(before["x1"]) > _BLOCK_GAP:
+                lines.append([])
+            lines[-1].append(word)
+    return lines
 
 
 def _majority(words: Sequence[dict[str, Any]]) -> str | None:
@@ -211,7 +212,7 @@ def inspect_pdf(data: bytes) -> PdfForensics:
             )
         )
     for key, value in (("Producer", result.producer), ("Creator", result.creator)):
-        marker = _editor(value)
+        marker = editor_in(value)
         if marker:
             result.signals.append(
                 (

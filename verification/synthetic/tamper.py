@@ -7,11 +7,12 @@ whose one value was retyped in another font. Synthetic people only.
 
 from __future__ import annotations
 
+import io
 import re
 
 from verification.synthetic.layout import Page, Text, page_pdf
 
-__all__ = ["append_revision", "retyped_value", "rewritten_by", "text_ops"]
+__all__ = ["append_revision", "retyped_value", "rewritten_by", "saved_by", "text_ops"]
 
 
 def append_revision(pdf: bytes, *, producer: str | None = None) -> bytes:
@@ -60,3 +61,21 @@ def retyped_value(page: Page, *, title: str, value: str, font: str) -> bytes:
 
 def text_ops(page: Page) -> list[Text]:
     return [op for op in page.ops if isinstance(op, Text)]
+
+
+def saved_by(image_bytes: bytes, *, software: str) -> bytes:
+    """A JPEG or PNG opened and saved again by an editing program that names itself (EXIF
+    Software for a JPEG, a ``Software`` text chunk for a PNG), as Photoshop or GIMP do."""
+    from PIL import Image, PngImagePlugin
+
+    image = Image.open(io.BytesIO(image_bytes))
+    buffer = io.BytesIO()
+    if image.format == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Software", software)
+        image.save(buffer, format="PNG", pnginfo=text)
+    else:
+        exif = Image.Exif()
+        exif[0x0131] = software
+        image.convert("RGB").save(buffer, format="JPEG", quality=92, exif=exif)
+    return buffer.getvalue()
