@@ -25,6 +25,7 @@ from storage.documents import list_documents
 from storage.fraud import record_fraud_checks
 from storage.intake import IntakeResult, submit_packet
 from storage.migrate import current_revision, head_revision, upgrade
+from storage.passports import import_history, parse_history_csv
 from storage.reconcile import find_orphans, remove_orphans
 from storage.watchlist import load_watchlist, parse_watchlist_csv
 from verification.errors import PasporError
@@ -37,11 +38,13 @@ audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
 store_app = typer.Typer(no_args_is_help=True, help="The document store.")
 watchlist_app = typer.Typer(no_args_is_help=True, help="The pencegahan/penangkalan watchlist.")
 fraud_app = typer.Typer(no_args_is_help=True, help="Fraud checks across applications.")
+passports_app = typer.Typer(no_args_is_help=True, help="The passport issuance history.")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(store_app, name="store")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(fraud_app, name="fraud")
+app.add_typer(passports_app, name="passports")
 
 CLI_ACTOR = "cli"
 
@@ -220,12 +223,30 @@ def watchlist_load(
     typer.echo(f"watchlist loaded: {count} active entries from {csv_file.name}")
 
 
+@passports_app.command("import")
+def passports_import(
+    csv_file: Annotated[Path, typer.Argument(help="CSV: number,nik,issued_on,expires_on,status")],
+    actor: Annotated[str, typer.Option("--actor", help="Who imports it")],
+) -> None:
+    """Import passports issued earlier (all or nothing; numbers already recorded are skipped)."""
+    services = _services()
+    try:
+        rows = parse_history_csv(csv_file.read_text(encoding="utf-8"))
+        with services.sessions.begin() as session:
+            added, known = import_history(session, rows=rows, source=csv_file.name, actor=actor)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"{csv_file.name}: cannot be read ({type(exc).__name__})") from None
+    except PasporError as exc:
+        raise _fail(f"{csv_file.name}: {exc}") from None
+    typer.echo(f"passport history: {added} added, {known} already recorded")
+
+
 @fraud_app.command("check")
 def fraud_check(
     number: Annotated[str, typer.Argument(help="Application number, e.g. APP-2026-000123")],
 ) -> None:
-    """Check a stored application for duplicates, reused files and watchlist hits; the
-    findings are stored with their evidence and printed."""
+    """Check a stored application for duplicates, reused files, a denied prior passport and
+    watchlist hits; the findings are stored with their evidence and printed."""
     services = _services()
     ctx = check_context(default_policy())
     try:

@@ -7,6 +7,8 @@ other applications by number; never a NIK or a name.
 
 - ``duplicate_applications``: another application with the same NIK on its form is still in
   progress (its stage is not terminal): ``fraud.duplicate_application``.
+- ``prior_passports``: the form says "no previous passport" while the issuance history holds
+  one for the NIK: ``fraud.prior_passport_denied``.
 - ``reused_documents``: a stored file byte-identical (same SHA-256) to one in another
   application: ``fraud.document_reused``. Family documents (the KK, the parents' KTPs, the
   marriage book) are legitimately shared by applicants of one family, so for them only an
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from rules.process import Process
 from storage.findings import add_findings
-from storage.models import Application, Document
+from storage.models import Application, Document, PassportRecord
 from storage.watchlist import watchlist_hits
 from verification.checks.case import CheckContext
 from verification.findings import Evidence, Finding
@@ -30,6 +32,7 @@ from verification.findings import Evidence, Finding
 __all__ = [
     "FAMILY_DOCUMENTS",
     "duplicate_applications",
+    "prior_passports",
     "record_fraud_checks",
     "reused_documents",
 ]
@@ -132,6 +135,39 @@ def reused_documents(session: Session, *, application_id: int, ctx: CheckContext
     return findings
 
 
+def prior_passports(session: Session, *, application_id: int, ctx: CheckContext) -> list[Finding]:
+    """``fraud.prior_passport_denied`` when the form says "no previous passport" while the
+    issuance history holds one for the same NIK."""
+    app = _application(session, application_id)
+    if app.form.get("had_passport") is not False or not app.nik:
+        return []
+    held = session.execute(
+        select(PassportRecord.number, PassportRecord.issued_on, PassportRecord.status)
+        .where(PassportRecord.nik == app.nik)
+        .order_by(PassportRecord.issued_on)
+    ).all()
+    if not held:
+        return []
+    return [
+        ctx.finding(
+            "fraud.prior_passport_denied",
+            field="had_passport",
+            expected="true",
+            observed="false",
+            message=f"the form denies a previous passport; the history holds {len(held)}",
+            evidence=Evidence(
+                details={
+                    "method": "issuance history by the form's NIK (passport_records.nik)",
+                    "parameters": {"form_field": "had_passport"},
+                    "passports": [
+                        {"number": n, "issued_on": i.isoformat(), "status": st} for n, i, st in held
+                    ],
+                }
+            ),
+        )
+    ]
+
+
 def record_fraud_checks(
     session: Session,
     *,
@@ -141,12 +177,14 @@ def record_fraud_checks(
     today: date,
     actor: str,
 ) -> list[Finding]:
-    """Run the cross-application checks (duplicates, reused files, watchlist) on one stored
+    """Run the cross-application checks (duplicates, reused files, a denied prior passport,
+    the watchlist) on one stored
     application and store what they find, in the caller's transaction."""
     app = _application(session, application_id)
     findings = [
         *duplicate_applications(session, application_id=app.id, process=process, ctx=ctx),
         *reused_documents(session, application_id=app.id, ctx=ctx),
+        *prior_passports(session, application_id=app.id, ctx=ctx),
         *watchlist_hits(session, form=app.form, today=today, ctx=ctx),
     ]
     ids = {

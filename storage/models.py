@@ -36,6 +36,7 @@ __all__ = [
     "Extraction",
     "Finding",
     "HumanTask",
+    "PassportRecord",
     "StageEvent",
     "WatchlistEntry",
     "utcnow",
@@ -253,3 +254,20 @@ class WatchlistEntry(Base):
     source: Mapped[str] = mapped_column(String(255))
     loaded_by: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PassportRecord(Base):
+    """A passport issued to a NIK: the office's issuance history (imported from the earlier
+    system, and written by the printing stage), which ``fraud.prior_passport_denied`` reads."""
+
+    __tablename__ = "passport_records"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    nik: Mapped[str] = mapped_column(String(16), index=True)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # valid | expired | lost | damaged | cancelled
+    source: Mapped[str] = mapped_column(String(255))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

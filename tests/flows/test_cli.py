@@ -25,7 +25,7 @@ def test_commands_need_an_upgraded_schema(cli_env: Path, runner: CliRunner) -> N
 
 
 def test_submit_then_status(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
-    assert "revision 0003" in _ok(runner, "db", "upgrade")
+    assert "revision 0004" in _ok(runner, "db", "upgrade")
     packet = write_packet(tmp_path / "packet")
     (packet / "kk.pdf").write_text("<html>a web page saved as pdf</html>")
     submitted = runner.invoke(app, ["submit", str(packet)])
@@ -129,3 +129,23 @@ def test_watchlist_load_and_fraud_check(cli_env: Path, runner: CliRunner, tmp_pa
     refused = runner.invoke(app, ["watchlist", "load", str(bad), "--actor", "supervisor-1"])
     assert refused.exit_code == 1
     assert "line 2: birth_date is not a date" in refused.stderr
+
+
+def test_passport_history_import_and_denied_prior_passport(
+    cli_env: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    _ok(runner, "db", "upgrade")
+    packet = packet_json("APP-2026-000125")
+    packet["applicant"]["had_passport"] = False
+    _ok(runner, "submit", str(write_packet(tmp_path / "p", packet=packet)))
+    history = tmp_path / "simkim.csv"
+    history.write_text(
+        "number,nik,issued_on,expires_on,status\n"
+        "X1234567,1471024508900003,2016-03-01,2021-03-01,expired\n",
+        encoding="utf-8",
+    )
+    imported = _ok(runner, "passports", "import", str(history), "--actor", "supervisor-1")
+    assert "1 added, 0 already recorded" in imported
+    shown = _ok(runner, "fraud", "check", "APP-2026-000125")
+    assert "fraud.prior_passport_denied" in shown
+    assert "1 fraud finding(s)" in shown

@@ -24,6 +24,7 @@ TABLES = {
     "audit_events",
     "audit_head",
     "watchlist_entries",
+    "passport_records",
     "alembic_version",
 }
 
