@@ -12,8 +12,6 @@ already recorded for the same NIK is skipped; for another NIK the file is refuse
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -23,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.audit import append_event
+from storage.csvfile import CsvRefused, csv_rows, iso_date
 from storage.models import PassportRecord, utcnow
-from verification.errors import InputError
 
 __all__ = [
     "PASSPORT_STATUSES",
@@ -38,14 +36,11 @@ PASSPORT_STATUSES = frozenset({"valid", "expired", "lost", "damaged", "cancelled
 CSV_COLUMNS = ("number", "nik", "issued_on", "expires_on", "status")
 
 
-class HistoryInvalid(InputError):
+class HistoryInvalid(CsvRefused):
     """The history file cannot be imported; ``problems`` lists each by line and column."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        shown = "; ".join(self.problems[:10])
-        more = f" (and {len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
-        super().__init__(f"passport history refused: {shown}{more}")
+        super().__init__("passport history", problems)
 
 
 @dataclass(frozen=True)
@@ -57,28 +52,14 @@ class PassportRow:
     status: str
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def parse_history_csv(text: str) -> list[PassportRow]:
     """Rows of a history CSV, or ``HistoryInvalid`` naming every bad line and column."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        raise HistoryInvalid([f"header: missing column(s) {', '.join(missing)}"])
-    reader.fieldnames = header
     rows: list[PassportRow] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
-        values = {k: (raw.get(k) or "").strip() for k in CSV_COLUMNS}
+    for line, values in csv_rows(text, CSV_COLUMNS, HistoryInvalid):
         number = values["number"].upper()
-        issued, expires = _date(values["issued_on"]), _date(values["expires_on"])
+        issued, expires = iso_date(values["issued_on"]), iso_date(values["expires_on"])
         status = values["status"].lower()
         bad = []
         if not re.fullmatch(r"[A-Z]{1,2}\d{6,7}", number):

@@ -18,8 +18,6 @@ head of office (policy ``sign_offs.watchlist_release``).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -30,9 +28,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.audit import append_event
+from storage.csvfile import CsvRefused, csv_rows, iso_date
 from storage.models import WatchlistEntry, utcnow
 from verification.checks.case import CheckContext
-from verification.errors import InputError
 from verification.findings import Evidence, Finding
 from verification.identity.names import MatchLevel, match_names
 
@@ -49,14 +47,11 @@ CSV_COLUMNS = ("name", "birth_date", "nik", "reason", "valid_until")
 MAX_ROWS = 1_000_000
 
 
-class WatchlistInvalid(InputError):
+class WatchlistInvalid(CsvRefused):
     """The watchlist file cannot be loaded; ``problems`` lists each by line and column."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        shown = "; ".join(self.problems[:10])
-        more = f" (and {len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
-        super().__init__(f"watchlist file refused: {shown}{more}")
+        super().__init__("watchlist file", problems)
 
 
 @dataclass(frozen=True)
@@ -68,30 +63,16 @@ class WatchlistRow:
     valid_until: date | None
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def parse_watchlist_csv(text: str) -> list[WatchlistRow]:
     """Rows of a watchlist CSV, or ``WatchlistInvalid`` naming every bad line and column."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        raise WatchlistInvalid([f"header: missing column(s) {', '.join(missing)}"])
-    reader.fieldnames = header
     rows: list[WatchlistRow] = []
     problems: list[str] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, values in csv_rows(text, CSV_COLUMNS, WatchlistInvalid):
         if len(rows) >= MAX_ROWS:
             raise WatchlistInvalid([f"more than {MAX_ROWS} rows"])
-        values = {k: (raw.get(k) or "").strip() for k in CSV_COLUMNS}
         name = " ".join(values["name"].upper().split())
-        born = _date(values["birth_date"])
-        until = _date(values["valid_until"]) if values["valid_until"] else None
+        born = iso_date(values["birth_date"])
+        until = iso_date(values["valid_until"]) if values["valid_until"] else None
         nik = values["nik"] or None
         bad = []
         if not re.search(r"[A-Z]", name):
@@ -145,7 +126,7 @@ def watchlist_hits(
     session: Session, *, form: Mapping[str, Any], today: date, ctx: CheckContext
 ) -> list[Finding]:
     """``fraud.watchlist`` for each active, unexpired entry the applicant matches."""
-    born = _date(str(form.get("tanggal_lahir", "")))
+    born = iso_date(str(form.get("tanggal_lahir", "")))
     nik = form.get("nik")
     nama = str(form.get("nama", ""))
     same_person = [WatchlistEntry.birth_date == born] if born else []
