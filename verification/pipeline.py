@@ -12,12 +12,14 @@ from datetime import date
 from pathlib import Path
 
 from verification.checks.case import Case, CheckContext, DocumentRead
-from verification.errors import UploadRefused
+from verification.errors import DocumentUnreadable, UploadRefused
 from verification.findings import Finding
+from verification.fraud.glyphs import nik_glyph_findings
 from verification.fraud.metadata import image_metadata_findings
 from verification.fraud.pdf import pdf_findings
 from verification.media import UploadLimits, inspect_upload
 from verification.packet import DocumentRef, Packet
+from verification.reading.loader import load_pages
 from verification.reading.ocr import OcrEngine
 from verification.reading.reader import read_document
 
@@ -72,9 +74,26 @@ def read_packet(
     )
 
 
+KTP_TYPES = ("ktp", "ktp_ayah", "ktp_ibu")
+
+
+def _ktp_glyphs(
+    data: bytes, *, document: str, sha256: str | None, ctx: CheckContext
+) -> list[Finding]:
+    try:
+        pages = load_pages(data)
+    except DocumentUnreadable:
+        return []  # the reading already reported it
+    image = pages[0].image if pages else None
+    if image is None:
+        return []
+    return nik_glyph_findings(image, document=document, sha256=sha256, ctx=ctx)
+
+
 def forensic_findings(packet_dir: Path, case: Case, ctx: CheckContext) -> list[Finding]:
-    """Fraud and tamper findings on the files of a packet (PDF forensics and image metadata
-    so far); a file changed since it was read (another hash) is skipped, not judged."""
+    """Fraud and tamper findings on the files of a packet (PDF forensics, image metadata and
+    the KTP's NIK glyphs so far); a file changed since it was read (another hash) is skipped,
+    not judged."""
     findings: list[Finding] = []
     for doc in case.documents.values():
         if doc.status in ("missing", "refused"):
@@ -85,4 +104,6 @@ def forensic_findings(packet_dir: Path, case: Case, ctx: CheckContext) -> list[F
             continue
         findings += pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
         findings += image_metadata_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+        if doc.type in KTP_TYPES and not data.startswith(b"%PDF-"):
+            findings += _ktp_glyphs(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
     return findings

@@ -11,6 +11,7 @@ with the truth, optionally degraded like a phone photo or a scan.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,7 +34,7 @@ from verification.synthetic.fonts import SANS, SANS_BOLD, font
 from verification.synthetic.people import REFERENCE_DATE, Family, Person, age_on
 from verification.synthetic.terbilang import dmy
 
-__all__ = ["KTP_FIELDS", "KTP_SIZE", "draw_ktp", "ktp_truth", "render_ktp"]
+__all__ = ["KTP_FIELDS", "KTP_SIZE", "Retyped", "draw_ktp", "ktp_truth", "render_ktp"]
 
 KTP_SIZE = (1011, 638)
 _EKTP_START = date(2011, 6, 1)  # KTP-el issuance began in 2011
@@ -108,7 +109,36 @@ def _row(draw: ImageDraw.ImageDraw, y: int, label: str, value: str, *, indent: i
     draw.text((266, y), value, font=fitted_font(value, SANS, 24, 460), fill=_INK)
 
 
-def draw_ktp(truth: dict[str, Any], rng: random.Random) -> Image.Image:
+@dataclass(frozen=True)
+class Retyped:
+    """NIK digits ``start:stop`` painted over in another font (a forger's edit), for the
+    fraud detectors' tampered samples."""
+
+    start: int
+    stop: int
+    font_file: str
+    size: int
+
+
+def _draw_nik(draw: ImageDraw.ImageDraw, nik: str, retyped: Retyped | None) -> None:
+    regular = font(SANS_BOLD, 38)
+    if retyped is None:
+        draw.text((266, 106), nik, font=regular, fill=_INK)
+        return
+    other = font(retyped.font_file, retyped.size)
+    x = 266.0
+    baseline = 106 + regular.getbbox(nik)[3]
+    for i, digit in enumerate(nik):
+        if retyped.start <= i < retyped.stop:
+            draw.text((x, baseline), digit, font=other, fill=_INK, anchor="ls")
+        else:
+            draw.text((x, baseline), digit, font=regular, fill=_INK, anchor="ls")
+        x += regular.getlength(digit)
+
+
+def draw_ktp(
+    truth: dict[str, Any], rng: random.Random, *, retyped: Retyped | None = None
+) -> Image.Image:
     """Paint the card for ``truth`` (as made by ``ktp_truth``)."""
     card = _background(rng)
     draw = ImageDraw.Draw(card)
@@ -118,7 +148,7 @@ def draw_ktp(truth: dict[str, Any], rng: random.Random) -> Image.Image:
         draw.text((width / 2, y), text, font=header, fill=_INK, anchor="mt")
     draw.text((28, 110), "NIK", font=font(SANS_BOLD, 32), fill=_INK)
     draw.text((252, 110), ":", font=font(SANS_BOLD, 32), fill=_INK)
-    draw.text((266, 106), truth["nik"], font=font(SANS_BOLD, 38), fill=_INK)
+    _draw_nik(draw, truth["nik"], retyped)
     born = date.fromisoformat(truth["tanggal_lahir"])
     until = truth["berlaku_hingga"]
     rows: list[tuple[str, str, int]] = [
@@ -160,10 +190,11 @@ def render_ktp(
     degraded: bool = False,
     today: date = REFERENCE_DATE,
     quality: int = 92,
+    retyped: Retyped | None = None,
 ) -> Rendered:
     """The KTP of ``person`` as JPEG bytes with its truth (and degradation steps, if any)."""
     truth = ktp_truth(family, person, rng, today=today)
-    card = draw_ktp(truth, rng)
+    card = draw_ktp(truth, rng, retyped=retyped)
     steps: tuple[str, ...] = ()
     if degraded:
         array, applied = degrade(to_array(card), rng, kind="photo")
