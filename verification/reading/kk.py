@@ -29,7 +29,14 @@ from verification.errors import DocumentUnreadable
 from verification.fields import KK_FIELDS, KK_MEMBER_FIELDS
 from verification.reading.classify import classify_text
 from verification.reading.model import Box, Image, Line, Page, PageReading, Word, group_lines
-from verification.reading.normalise import clean_text, match_vocabulary, parse_dmy, repair_digits
+from verification.reading.normalise import (
+    clean_text,
+    match_vocabulary,
+    nik_fits,
+    parse_dmy,
+    reconcile_nik,
+    repair_digits,
+)
 from verification.reading.ocr import OcrEngine
 from verification.reading.preprocess import estimate_skew, find_document
 from verification.vocabulary import (
@@ -941,38 +948,16 @@ def _member_value(key: str, cell: _Cell, *, measured: bool) -> tuple[Any, float]
     return value, conf
 
 
-def _nik_fits(nik: str, member: dict[str, Any]) -> bool:
-    """The NIK's date digits (day + 40 for women) agree with the birth date and sex."""
-    born, sex = member.get("tanggal_lahir") or "", member.get("jenis_kelamin")
-    if len(nik) != 16 or len(born) != 10 or sex not in JENIS_KELAMIN:
-        return True  # nothing to compare with
-    day = int(born[8:10]) + (40 if sex == "PEREMPUAN" else 0)
-    return nik[6:12] == f"{day:02d}{born[5:7]}{born[2:4]}"
-
-
 def _reconcile_nik(
     member: dict[str, Any], first_conf: float, second: tuple[str | None, float]
 ) -> tuple[str | None, float]:
-    """Two independent readings of a member's NIK. Agreement raises confidence. On
-    disagreement the reading whose date digits fit the row's birth date and sex wins, else the
-    more confident one, with its confidence halved so a person looks. No digit is changed:
-    one of the two readings is chosen."""
-    first: str | None = member["nik"]
-    nik, conf = second
-    first_ok = first is not None and len(first) == 16 and first.isdigit()
-    if nik is None:
-        return first, first_conf
-    if first_ok and first == nik:
-        return first, max(first_conf, conf)
-    if not first_ok:
-        return nik, conf * 0.8
-    assert first is not None
-    fits = {candidate: _nik_fits(candidate, member) for candidate in (first, nik)}
-    if fits[first] != fits[nik]:
-        best, best_conf = (first, first_conf) if fits[first] else (nik, conf)
-    else:
-        best, best_conf = (nik, conf) if conf > first_conf else (first, first_conf)
-    return best, best_conf * 0.5
+    """A member's NIK read twice (row and cell): ``reconcile_nik`` keeps one reading, checked
+    against the row's birth date and sex."""
+    born, sex = member.get("tanggal_lahir"), member.get("jenis_kelamin")
+    nik, conf, _ = reconcile_nik(
+        member["nik"], first_conf, second[0], second[1], lambda n: nik_fits(n, born, sex)
+    )
+    return nik, conf
 
 
 def _member(
@@ -991,7 +976,8 @@ def _member(
         member[key], confidence[key] = value, conf
     if second_nik is not None:
         member["nik"], confidence["nik"] = _reconcile_nik(member, confidence["nik"], second_nik)
-    if member["nik"] is not None and not _nik_fits(member["nik"], member):
+    fits = nik_fits(member["nik"] or "", member.get("tanggal_lahir"), member.get("jenis_kelamin"))
+    if member["nik"] is not None and fits is False:
         # One of the three is misread (or the card is wrong): a person should look.
         for key in ("nik", "tanggal_lahir", "jenis_kelamin"):
             confidence[key] *= 0.5

@@ -23,7 +23,9 @@ from verification.reading.normalise import (
     clean_name,
     clean_text,
     match_vocabulary,
+    nik_fits,
     parse_dmy,
+    reconcile_nik,
     repair_digits,
 )
 from verification.reading.ocr import OcrEngine
@@ -426,39 +428,23 @@ def _second_pass(
     return issue_words, (nik, conf) if nik else None
 
 
-def _fits_card(nik: str, reading: KtpReading) -> bool:
-    """The NIK's date digits (day + 40 for women) agree with the printed birth date and sex."""
-    born, sex = reading.fields.get("tanggal_lahir", ""), reading.fields.get("jenis_kelamin")
-    if len(born) != 10 or sex not in ("LAKI-LAKI", "PEREMPUAN"):
-        return False
-    day = int(born[8:10]) + (40 if sex == "PEREMPUAN" else 0)
-    return nik[6:12] == f"{day:02d}{born[5:7]}{born[2:4]}"
-
-
 def _reconcile_nik(reading: KtpReading, second: tuple[str, float] | None) -> None:
-    """Two independent readings of the NIK. Agreement raises confidence. On disagreement the
-    reading whose date digits fit the printed birth date and sex wins, else the more confident
-    one, and either way the confidence is halved so a person looks at it. No digit is ever
-    changed: only one of the two readings is chosen."""
-    first = reading.fields.get("nik", "")
-    first_conf = reading.confidence.get("nik", 0.0)
-    first_ok = first.isdigit() and len(first) == 16
+    """The NIK read twice (line and band): ``reconcile_nik`` keeps one reading, checked
+    against the birth date and sex printed on the card."""
     if second is None:
         return
-    nik, conf = second
-    if first_ok and first == nik:
-        reading.confidence["nik"] = round(max(conf, first_conf), 3)
-        return
-    if not first_ok:
-        _set(reading, "nik", nik, conf * 0.8)
-        return
-    fits = {candidate: _fits_card(candidate, reading) for candidate in (first, nik)}
-    if fits[first] != fits[nik]:
-        best, best_conf = (first, first_conf) if fits[first] else (nik, conf)
-    else:
-        best, best_conf = (nik, conf) if conf > first_conf else (first, first_conf)
-    _set(reading, "nik", best, best_conf * 0.5)
-    reading.steps.append("nik_disagreement")
+    born, sex = reading.fields.get("tanggal_lahir"), reading.fields.get("jenis_kelamin")
+    nik, conf, disagreed = reconcile_nik(
+        reading.fields.get("nik"),
+        reading.confidence.get("nik", 0.0),
+        second[0],
+        second[1],
+        lambda candidate: nik_fits(candidate, born, sex),
+    )
+    if nik is not None:
+        _set(reading, "nik", nik, conf)
+    if disagreed:
+        reading.steps.append("nik_disagreement")
 
 
 def read_ktp(image: Image, engine: OcrEngine) -> KtpReading:

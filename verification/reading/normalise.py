@@ -9,7 +9,7 @@ closest to what was read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from rapidfuzz import fuzz, process
@@ -19,9 +19,11 @@ __all__ = [
     "clean_name",
     "clean_text",
     "match_vocabulary",
+    "nik_fits",
     "parse_date_words",
     "parse_dmy",
     "parse_number_words",
+    "reconcile_nik",
     "repair_digits",
 ]
 
@@ -262,3 +264,51 @@ def match_vocabulary(
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < margin:
         return None
     return str(ranked[0][0]), float(ranked[0][1]) / 100
+
+
+def nik_fits(nik: str, born: str | None, sex: str | None) -> bool | None:
+    """Whether a NIK's date digits (day + 40 for women, month, two-digit year) agree with a
+    printed ISO birth date and sex; None when there is nothing to compare.
+
+    >>> nik_fits("1471024508900003", "1990-08-05", "PEREMPUAN")
+    True
+    >>> nik_fits("1471020508900003", "1990-08-05", "PEREMPUAN"), nik_fits("1471", None, None)
+    (False, None)
+    """
+    if len(nik) != 16 or not born or len(born) != 10 or sex not in ("LAKI-LAKI", "PEREMPUAN"):
+        return None
+    day = int(born[8:10]) + (40 if sex == "PEREMPUAN" else 0)
+    return nik[6:12] == f"{day:02d}{born[5:7]}{born[2:4]}"
+
+
+def reconcile_nik(
+    first: str | None,
+    first_conf: float,
+    second: str | None,
+    second_conf: float,
+    fits: Callable[[str], bool | None],
+) -> tuple[str | None, float, bool]:
+    """Two independent readings of one NIK: (the reading kept, its confidence, whether they
+    disagreed). Agreement raises confidence; a lone valid reading is kept at 80%; on
+    disagreement the reading whose date digits ``fits`` the printed birth date and sex wins,
+    else the more confident one, with its confidence halved so a person looks. No digit is
+    ever changed: one of the two readings is chosen.
+
+    >>> reconcile_nik("1471024508900003", 0.6, "1471024508900003", 0.9, lambda n: None)
+    ('1471024508900003', 0.9, False)
+    >>> reconcile_nik("1471024508900003", 0.6, "1471024508900008", 0.9, lambda n: None)
+    ('1471024508900008', 0.45, True)
+    """
+    first_ok = first is not None and len(first) == 16 and first.isdigit()
+    if second is None:
+        return first, first_conf, False
+    if first_ok and first == second:
+        return first, max(first_conf, second_conf), False
+    if not first_ok or first is None:
+        return second, second_conf * 0.8, False
+    fit_first, fit_second = bool(fits(first)), bool(fits(second))
+    if fit_first != fit_second:
+        best, best_conf = (first, first_conf) if fit_first else (second, second_conf)
+    else:
+        best, best_conf = (second, second_conf) if second_conf > first_conf else (first, first_conf)
+    return best, best_conf * 0.5, True
