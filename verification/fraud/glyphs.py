@@ -13,13 +13,13 @@ merged them, or fewer than 12 were found) nothing is concluded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import cv2
 import numpy as np
 
 from verification.checks.case import CheckContext
-from verification.findings import Evidence, Finding
+from verification.findings import Finding
+from verification.fraud.signals import Signal, signal_findings
 from verification.reading.ktp import normalise_card
 from verification.reading.model import Image
 from verification.reading.preprocess import normalise_lighting, to_gray
@@ -69,7 +69,7 @@ def _glyphs(card: Image) -> tuple[list[_Glyph], tuple[int, int]]:
 
 def nik_glyph_signals(
     image: Image, thresholds: GlyphThresholds = GlyphThresholds()
-) -> list[tuple[str, dict[str, Any]]]:
+) -> list[Signal]:
     """``fraud.tamper.font`` signals for NIK digits out of line with the others."""
     card, _ = normalise_card(image)
     glyphs, size = _glyphs(card)
@@ -121,18 +121,13 @@ def nik_glyph_findings(
     image: Image, *, document: str, sha256: str | None, ctx: CheckContext
 ) -> list[Finding]:
     """The findings of ``nik_glyph_signals`` for one KTP image."""
-    return [
-        ctx.finding(
-            code,
-            document=document,
-            field="nik",
-            message=f"{details['odd_digits']} NIK digit(s) differ in size or stroke from the rest",
-            evidence=Evidence(
-                sha256=sha256,
-                document=document,
-                box=tuple(float(v) for v in details["box"]),  # type: ignore[arg-type]
-                details=details,
-            ),
-        )
-        for code, details in nik_glyph_signals(image)
-    ]
+    return signal_findings(
+        nik_glyph_signals(image),
+        document=document,
+        sha256=sha256,
+        ctx=ctx,
+        field="nik",
+        message=lambda _, d: (
+            f"{d['odd_digits']} NIK digit(s) differ in size or stroke from the rest"
+        ),
+    )

@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
 from verification.checks.case import CheckContext
-from verification.findings import Evidence, Finding
+from verification.findings import Finding
 from verification.fraud.editors import EDITOR_MARKERS, editor_in
+from verification.fraud.signals import Signal, signal_findings
 
 __all__ = ["image_metadata_findings", "image_metadata_signals"]
 
@@ -51,9 +51,9 @@ def _values(data: bytes) -> list[tuple[str, str]]:
     return found
 
 
-def image_metadata_signals(data: bytes) -> list[tuple[str, dict[str, Any]]]:
+def image_metadata_signals(data: bytes) -> list[Signal]:
     """``fraud.tamper.metadata`` signals, one per field that names an editing program."""
-    signals = []
+    signals: list[Signal] = []
     for where, value in _values(data):
         marker = editor_in(value)
         if marker:
@@ -78,12 +78,10 @@ def image_metadata_findings(
     """The findings of ``image_metadata_signals`` for one uploaded JPEG or PNG."""
     if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
         return []
-    return [
-        ctx.finding(
-            code,
-            document=document,
-            message=f"{details['field']} names an editing program ({details['marker']})",
-            evidence=Evidence(sha256=sha256, document=document, details=details),
-        )
-        for code, details in image_metadata_signals(data)
-    ]
+    return signal_findings(
+        image_metadata_signals(data),
+        document=document,
+        sha256=sha256,
+        ctx=ctx,
+        message=lambda _, d: f"{d['field']} names an editing program ({d['marker']})",
+    )

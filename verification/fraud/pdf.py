@@ -35,8 +35,9 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
 from verification.checks.case import CheckContext
-from verification.findings import Evidence, Finding
+from verification.findings import Finding
 from verification.fraud.editors import EDITOR_MARKERS, editor_in
+from verification.fraud.signals import Signal, signal_findings
 
 __all__ = ["EDITOR_MARKERS", "PdfForensics", "inspect_pdf", "pdf_findings"]
 
@@ -57,7 +58,7 @@ class PdfForensics:
     producer: str | None
     creator: str | None
     fonts: dict[str, int] = field(default_factory=dict)  # font name -> characters
-    signals: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
 
 
 def _info(data: bytes) -> dict[str, str]:
@@ -253,17 +254,14 @@ def pdf_findings(
     """The findings of ``inspect_pdf`` for one uploaded document (none for a non-PDF)."""
     if not data.startswith(b"%PDF-"):
         return []
-    seen = inspect_pdf(data)
     messages = {
         "fraud.pdf.edited": "the PDF shows editing after creation",
         "fraud.tamper.font": "one field is set in a font used nowhere else on the page",
     }
-    return [
-        ctx.finding(
-            code,
-            document=document,
-            message=f"{messages[code]} ({details['method']})",
-            evidence=Evidence(sha256=sha256, document=document, details=details),
-        )
-        for code, details in seen.signals
-    ]
+    return signal_findings(
+        inspect_pdf(data).signals,
+        document=document,
+        sha256=sha256,
+        ctx=ctx,
+        message=lambda code, details: f"{messages[code]} ({details['method']})",
+    )
