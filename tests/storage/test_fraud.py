@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,12 +9,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from rules.checking import check_context
 from rules.policy import default_policy
 from rules.process import Process
-from storage.applications import change_stage, create_application
+from storage.applications import change_stage
 from storage.documents import add_document
 from storage.findings import add_findings, list_findings
 from storage.fraud import duplicate_applications, reused_documents
 from storage.models import Application
 from tests.factories import applicant
+from tests.storage.conftest import NewApplication
 from verification.checks.case import CheckContext
 
 OTHER_NIK = "1471020507850001"  # fictitious: a man born 05-07-1985
@@ -25,19 +24,6 @@ OTHER_NIK = "1471020507850001"  # fictitious: a man born 05-07-1985
 @pytest.fixture
 def ctx() -> CheckContext:
     return check_context(default_policy())
-
-
-def _new(sessions: sessionmaker[Session], process: Process, number: str, **form: Any) -> int:
-    with sessions.begin() as session:
-        app = create_application(
-            session,
-            number=number,
-            category="adult",
-            form=applicant(**form),
-            process=process,
-            actor="intake",
-        )
-        return app.id
 
 
 def _file(sessions: sessionmaker[Session], app_id: int, doc_type: str, sha256: str) -> None:
@@ -57,19 +43,22 @@ def _file(sessions: sessionmaker[Session], app_id: int, doc_type: str, sha256: s
 
 
 def test_the_nik_is_indexed_from_the_form(
-    sessions: sessionmaker[Session], process: Process
+    new_application: NewApplication, sessions: sessionmaker[Session]
 ) -> None:
-    app_id = _new(sessions, process, "APP-2026-000101")
+    app_id = new_application("APP-2026-000101")
     with sessions() as session:
         assert session.get(Application, app_id).nik == applicant()["nik"]  # type: ignore[union-attr]
 
 
 def test_same_nik_in_progress_is_a_duplicate(
-    sessions: sessionmaker[Session], process: Process, ctx: CheckContext
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    process: Process,
+    ctx: CheckContext,
 ) -> None:
-    first = _new(sessions, process, "APP-2026-000101")
-    second = _new(sessions, process, "APP-2026-000102")
-    _new(sessions, process, "APP-2026-000103", nik=OTHER_NIK)
+    first = new_application("APP-2026-000101")
+    second = new_application("APP-2026-000102")
+    new_application("APP-2026-000103", nik=OTHER_NIK)
     with sessions() as session:
         findings = duplicate_applications(session, application_id=second, process=process, ctx=ctx)
     assert [f.code for f in findings] == ["fraud.duplicate_application"]
@@ -84,24 +73,29 @@ def test_same_nik_in_progress_is_a_duplicate(
 
 
 def test_a_finished_application_is_no_duplicate(
-    sessions: sessionmaker[Session], process: Process, ctx: CheckContext
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    process: Process,
+    ctx: CheckContext,
 ) -> None:
-    old = _new(sessions, process, "APP-2026-000101")
+    old = new_application("APP-2026-000101")
     with sessions.begin() as session:
         change_stage(
             session, application_id=old, expected="intake", new="withdrawn",
             actor="applicant", process=process,
         )  # fmt: skip
-    new = _new(sessions, process, "APP-2026-000102")
+    new = new_application("APP-2026-000102")
     with sessions() as session:
         assert duplicate_applications(session, application_id=new, process=process, ctx=ctx) == []
 
 
 def test_a_personal_document_in_another_application_is_reuse(
-    sessions: sessionmaker[Session], process: Process, ctx: CheckContext
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    ctx: CheckContext,
 ) -> None:
-    first = _new(sessions, process, "APP-2026-000101")
-    second = _new(sessions, process, "APP-2026-000102", nik=OTHER_NIK, nama="BUDI SANTOSO")
+    first = new_application("APP-2026-000101")
+    second = new_application("APP-2026-000102", nik=OTHER_NIK, nama="BUDI SANTOSO")
     _file(sessions, first, "ktp", "aa" * 32)
     _file(sessions, second, "ktp", "aa" * 32)  # someone else's KTP, the same file
     _file(sessions, second, "akta_kelahiran", "bb" * 32)
@@ -128,15 +122,15 @@ def test_a_personal_document_in_another_application_is_reuse(
     ],
 )
 def test_family_documents_are_shared_within_one_kk_only(
+    new_application: NewApplication,
     sessions: sessionmaker[Session],
-    process: Process,
     ctx: CheckContext,
     their_kk: str,
     their_type: str,
     reused: bool,
 ) -> None:
-    mine = _new(sessions, process, "APP-2026-000101")
-    theirs = _new(sessions, process, "APP-2026-000102", nik=OTHER_NIK, no_kk=their_kk)
+    mine = new_application("APP-2026-000101")
+    theirs = new_application("APP-2026-000102", nik=OTHER_NIK, no_kk=their_kk)
     _file(sessions, mine, their_type, "cc" * 32)
     _file(sessions, theirs, their_type, "cc" * 32)
     with sessions() as session:
@@ -145,7 +139,7 @@ def test_family_documents_are_shared_within_one_kk_only(
 
 
 def test_unknown_application_is_a_clear_error(
-    sessions: sessionmaker[Session], process: Process, ctx: CheckContext
+    sessions: sessionmaker[Session], ctx: CheckContext
 ) -> None:
     with sessions() as session, pytest.raises(LookupError, match="no application with id 999"):
         reused_documents(session, application_id=999, ctx=ctx)

@@ -7,12 +7,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rules.checking import check_context
 from rules.policy import default_policy
-from rules.process import Process
-from storage.applications import create_application
 from storage.audit import verify_chain
 from storage.fraud import prior_passports
 from storage.passports import HistoryInvalid, import_history, parse_history_csv
 from tests.factories import applicant
+from tests.storage.conftest import NewApplication
 
 NIK = applicant()["nik"]  # fictitious
 HISTORY = f"""number,nik,issued_on,expires_on,status
@@ -26,19 +25,6 @@ def _import(sessions: sessionmaker[Session], text: str = HISTORY) -> tuple[int, 
         return import_history(
             session, rows=parse_history_csv(text), source="simkim.csv", actor="supervisor"
         )
-
-
-def _app(sessions: sessionmaker[Session], process: Process, number: str, **form: object) -> int:
-    with sessions.begin() as session:
-        app = create_application(
-            session,
-            number=number,
-            category="adult",
-            form=applicant(**form),
-            process=process,
-            actor="intake",
-        )
-        return app.id
 
 
 def test_import_is_idempotent_and_audited(sessions: sessionmaker[Session]) -> None:
@@ -83,14 +69,14 @@ def test_bad_rows_are_named(row: str, problem: str) -> None:
     ],
 )
 def test_a_denied_prior_passport(
+    new_application: NewApplication,
     sessions: sessionmaker[Session],
-    process: Process,
     had_passport: bool | None,
     nik: str,
     denied: bool,
 ) -> None:
     _import(sessions)
-    app_id = _app(sessions, process, "APP-2026-000201", had_passport=had_passport, nik=nik)
+    app_id = new_application("APP-2026-000201", had_passport=had_passport, nik=nik)
     ctx = check_context(default_policy())
     with sessions() as session:
         findings = prior_passports(session, application_id=app_id, ctx=ctx)
