@@ -1,4 +1,5 @@
-"""Fixtures of the storage tests: adult applications stored from the synthetic form."""
+"""Fixtures of the storage tests: adult applications stored from the synthetic form, and
+their stored documents."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rules.process import Process
 from storage.applications import create_application
+from storage.documents import add_document
 from tests.factories import applicant
 
 NewApplication = Callable[..., int]
@@ -33,3 +35,20 @@ def new_application(sessions: sessionmaker[Session], process: Process) -> NewApp
             return app.id
 
     return store
+
+
+def stored_document(session: Session, app_id: int, doc_type: str, sha256: str) -> int:
+    """Record one stored JPEG of an application (in the caller's transaction); its id."""
+    doc = add_document(
+        session,
+        application_id=app_id,
+        doc_type=doc_type,
+        original_name=f"{doc_type}.jpg",
+        status="stored",
+        actor="tester",
+        media_type="image/jpeg",
+        size=1234,
+        sha256=sha256,
+        object_key=f"applications/{app_id}/{doc_type}/{sha256}",
+    )
+    return doc.id

@@ -10,12 +10,11 @@ from rules.checking import check_context
 from rules.policy import default_policy
 from rules.process import Process
 from storage.applications import change_stage
-from storage.documents import add_document
 from storage.findings import add_findings, list_findings
 from storage.fraud import duplicate_applications, reused_documents
 from storage.models import Application
 from tests.factories import applicant
-from tests.storage.conftest import NewApplication
+from tests.storage.conftest import NewApplication, stored_document
 from verification.checks.case import CheckContext
 
 OTHER_NIK = "1471020507850001"  # fictitious: a man born 05-07-1985
@@ -28,18 +27,7 @@ def ctx() -> CheckContext:
 
 def _file(sessions: sessionmaker[Session], app_id: int, doc_type: str, sha256: str) -> None:
     with sessions.begin() as session:
-        add_document(
-            session,
-            application_id=app_id,
-            doc_type=doc_type,
-            original_name=f"{doc_type}.jpg",
-            status="stored",
-            actor="intake",
-            media_type="image/jpeg",
-            size=1000,
-            sha256=sha256,
-            object_key=f"applications/x/{doc_type}/{sha256}",
-        )
+        stored_document(session, app_id, doc_type, sha256)
 
 
 def test_the_nik_is_indexed_from_the_form(

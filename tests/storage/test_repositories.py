@@ -29,6 +29,7 @@ from storage.tasks import (
     unclaim_task,
 )
 from tests.factories import applicant
+from tests.storage.conftest import stored_document
 from verification.errors import ConflictError, NotFound, TaskAlreadyClaimed
 from verification.findings import Evidence, Finding, Severity
 
@@ -50,19 +51,7 @@ def app_id(sessions: sessionmaker[Session], process: Process) -> int:
 
 
 def _stored(session: Session, app_id: int, doc_type: str = "ktp", sha: str = SHA) -> int:
-    doc = add_document(
-        session,
-        application_id=app_id,
-        doc_type=doc_type,
-        original_name=f"{doc_type}.jpg",
-        status="stored",
-        actor="tester",
-        media_type="image/jpeg",
-        size=1234,
-        sha256=sha,
-        object_key=f"applications/APP-2026-000010/{doc_type}/{sha}",
-    )
-    return doc.id
+    return stored_document(session, app_id, doc_type, sha)
 
 
 def test_documents_stored_and_missing(sessions: sessionmaker[Session], app_id: int) -> None:
