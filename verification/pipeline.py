@@ -21,9 +21,16 @@ from verification.media import UploadLimits, inspect_upload
 from verification.packet import DocumentRef, Packet
 from verification.reading.loader import load_pages
 from verification.reading.ocr import OcrEngine
-from verification.reading.reader import read_document
+from verification.reading.reader import ReadResult, read_document
 
-__all__ = ["forensic_findings", "read_document_file", "read_packet"]
+__all__ = [
+    "document_forensics",
+    "document_read",
+    "forensic_findings",
+    "read_document_bytes",
+    "read_document_file",
+    "read_packet",
+]
 
 
 def read_document_file(
@@ -34,17 +41,29 @@ def read_document_file(
     doc_type, file = ref.type.value, ref.file
     if not path.resolve().is_relative_to(packet_dir.resolve()) or not path.is_file():
         return DocumentRead(doc_type, file, None, "missing", error="file is not in the packet")
-    data = path.read_bytes()
+    return read_document_bytes(doc_type, file, path.read_bytes(), engine=engine, limits=limits)
+
+
+def read_document_bytes(
+    doc_type: str, file: str, data: bytes, *, engine: OcrEngine, limits: UploadLimits
+) -> DocumentRead:
+    """One uploaded file's bytes: refused at intake, or what the reader made of it."""
     digest = hashlib.sha256(data).hexdigest()
     try:
         inspect_upload(data, limits)
     except UploadRefused as exc:
         return DocumentRead(doc_type, file, digest, "refused", error=str(exc))
-    result = read_document(data, declared_type=doc_type, engine=engine)
+    return document_read(
+        doc_type, file, digest, read_document(data, declared_type=doc_type, engine=engine)
+    )
+
+
+def document_read(doc_type: str, file: str, sha256: str, result: ReadResult) -> DocumentRead:
+    """What the checks need of a reader's result."""
     return DocumentRead(
         doc_type,
         file,
-        digest,
+        sha256,
         result.status,
         error=result.error,
         fields=result.fields,
@@ -90,20 +109,27 @@ def _ktp_glyphs(
     return nik_glyph_findings(image, document=document, sha256=sha256, ctx=ctx)
 
 
+def document_forensics(doc: DocumentRead, data: bytes, ctx: CheckContext) -> list[Finding]:
+    """Fraud and tamper findings on one uploaded file whose bytes are ``data``: PDF forensics,
+    image metadata and, for a KTP image, its NIK glyphs."""
+    if doc.status in ("missing", "refused"):
+        return []
+    findings = pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+    findings += image_metadata_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+    if doc.type in KTP_TYPES and not data.startswith(b"%PDF-"):
+        findings += _ktp_glyphs(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+    return findings
+
+
 def forensic_findings(packet_dir: Path, case: Case, ctx: CheckContext) -> list[Finding]:
-    """Fraud and tamper findings on the files of a packet (PDF forensics, image metadata and
-    the KTP's NIK glyphs so far); a file changed since it was read (another hash) is skipped,
-    not judged."""
+    """``document_forensics`` on every file of a packet; a file changed since it was read
+    (another hash) is skipped, not judged."""
     findings: list[Finding] = []
     for doc in case.documents.values():
         if doc.status in ("missing", "refused"):
             continue
         path = packet_dir / doc.file
         data = path.read_bytes() if path.is_file() else b""
-        if hashlib.sha256(data).hexdigest() != doc.sha256:
-            continue
-        findings += pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
-        findings += image_metadata_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
-        if doc.type in KTP_TYPES and not data.startswith(b"%PDF-"):
-            findings += _ktp_glyphs(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+        if hashlib.sha256(data).hexdigest() == doc.sha256:
+            findings += document_forensics(doc, data, ctx)
     return findings

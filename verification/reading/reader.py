@@ -26,7 +26,18 @@ from verification.reading.loader import LoadLimits, load_pages
 from verification.reading.model import Page, PageReading, group_lines
 from verification.reading.ocr import OcrEngine
 
-__all__ = ["PageReading", "ReadResult", "Reader", "read_document", "register_reader"]
+__all__ = [
+    "READER_VERSION",
+    "PageReading",
+    "ReadResult",
+    "Reader",
+    "read_document",
+    "register_reader",
+]
+
+# Bumped whenever a reader changes what it extracts: stored extractions of another version are
+# read again rather than reused.
+READER_VERSION = "2026.11"
 
 log = logging.getLogger(__name__)
 
