@@ -63,6 +63,7 @@ class Policy(BaseModel):
     service_levels: tuple[ServiceLevel, ...]
     expiries: tuple[Expiry, ...]
     four_eyes: FourEyes
+    rejection_reasons: dict[str, RoleInfo]
     _process_stages: frozenset[str] = PrivateAttr(default=frozenset())
 
     @model_validator(mode="after")

@@ -20,6 +20,7 @@ from verification.errors import ConflictError, NotFound, TaskAlreadyClaimed
 
 __all__ = [
     "claim_task",
+    "close_task",
     "complete_task",
     "create_task",
     "get_task",
@@ -165,6 +166,33 @@ def complete_task(session: Session, *, task_id: int, user: str, outcome: str) ->
         session,
         actor=user,
         action="task.completed",
+        entity_type="task",
+        entity_id=task_id,
+        application_id=task.application_id,
+        payload={"outcome": outcome},
+        at=now,
+    )
+    return task
+
+
+def close_task(session: Session, *, task_id: int, actor: str, outcome: str) -> HumanTask:
+    """Close an open or claimed task that the system, not its assignee, has seen done (the
+    files a re-upload task waited for arrived, the stage moved on)."""
+    now = utcnow()
+    result = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.status.in_(("open", "claimed")))
+        .values(status="done", outcome=outcome, completed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    task = get_task(session, task_id=task_id)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(f"task {task_id} is already {task.status}")
+    session.refresh(task)
+    append_event(
+        session,
+        actor=actor,
+        action="task.closed",
         entity_type="task",
         entity_id=task_id,
         application_id=task.application_id,

@@ -43,6 +43,7 @@ __all__ = [
     "IntegrityError",
     "InvalidKey",
     "NotFound",
+    "NotPermitted",
     "PacketInvalid",
     "PacketProblem",
     "PasporError",
@@ -109,6 +110,10 @@ class InvalidKey(InputError):
 
 class NotFound(PasporError, LookupError):
     """No such application, document, task or stored object."""
+
+
+class NotPermitted(PasporError, PermissionError):
+    """The person may not do this: wrong role, or four-eyes forbids it."""
 
 
 class ConflictError(PasporError):

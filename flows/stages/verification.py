@@ -18,12 +18,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from datetime import time as clock
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from flows.stages.handoff import open_stage_task
 from flows.wiring import Services
 from rules.checking import check_context, evaluate
 from rules.policy import Policy
@@ -35,7 +35,6 @@ from storage.findings import add_findings
 from storage.fraud import duplicate_applications, prior_passports, reused_documents
 from storage.models import Application, Document, Extraction
 from storage.store.base import check_hash
-from storage.tasks import create_task
 from storage.watchlist import watchlist_hits
 from verification.checks.case import Case, CheckContext, DocumentRead
 from verification.errors import StageConflict
@@ -182,11 +181,6 @@ def start_verification(services: Services, application_id: int) -> str:
     return "verification"
 
 
-def _due(policy: Policy, stage: str, today: date) -> datetime | None:
-    day = policy.task_due(stage, today)
-    return datetime.combine(day, clock(23, 59), tzinfo=UTC) if day is not None else None
-
-
 def verify_application(
     services: Services,
     application_id: int,
@@ -269,15 +263,17 @@ def _record(
                 payload=_routing_payload(decision, hashes),
             )
             task_id = None
-            if target == "review":
-                task = create_task(
+            if target in ("review", "approval"):
+                task = open_stage_task(
                     session,
                     application_id=application_id,
-                    kind="review",
-                    role=decision.role or "verification_officer",
+                    stage=target,
+                    kind=target,
+                    policy=policy,
                     actor=ACTOR,
+                    today=today,
+                    role=decision.role if target == "review" else None,
                     priority=decision.priority or 0,
-                    due_at=_due(policy, "review", today),
                 )
                 task_id = task.id
     except StageConflict as conflict:  # another run verified it first: its record stands

@@ -1,4 +1,4 @@
-"""CLI fixtures: a private data folder per test and fresh settings and services."""
+"""Flow fixtures: a private data folder per test (CLI), services on each database backend."""
 
 from __future__ import annotations
 
@@ -6,9 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from flows.wiring import get_services, get_settings
+from flows.settings import Settings
+from flows.wiring import Services, get_services, get_settings
+from rules.process import Process
+from storage.intake import submit_packet
+from storage.store import FileSystemStore
+from verification.media import UploadLimits
 
 
 @pytest.fixture
@@ -30,3 +37,23 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def services(
+    engine: Engine, sessions: sessionmaker[Session], process: Process, tmp_path: Path
+) -> Services:
+    store = FileSystemStore(tmp_path / "documents")
+    return Services(Settings(data_dir=tmp_path), engine, sessions, store, process)
+
+
+def submit(services: Services, folder: Path) -> int:
+    result = submit_packet(
+        folder,
+        sessions=services.sessions,
+        store=services.store,
+        process=services.process,
+        limits=UploadLimits(),
+        actor="test",
+    )
+    return result.application_id

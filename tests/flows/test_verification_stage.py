@@ -7,44 +7,18 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, select
 
-from flows.settings import Settings
 from flows.stages.verification import start_verification, verify_application
 from flows.wiring import Services
 from rules.policy import default_policy
-from rules.process import Process
 from storage.audit import verify_chain
-from storage.intake import submit_packet
 from storage.models import AuditEvent, Extraction, Finding, HumanTask
-from storage.store import FileSystemStore
-from verification.media import UploadLimits
+from tests.flows.conftest import submit
 from verification.reading.ocr import TesseractEngine
 from verification.synthetic.packet import write_packet
 
 TODAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-def services(
-    engine: Engine, sessions: sessionmaker[Session], process: Process, tmp_path: Path
-) -> Services:
-    store = FileSystemStore(tmp_path / "documents")
-    return Services(Settings(data_dir=tmp_path), engine, sessions, store, process)
-
-
-def _submit(services: Services, folder: Path) -> int:
-    result = submit_packet(
-        folder,
-        sessions=services.sessions,
-        store=services.store,
-        process=services.process,
-        limits=UploadLimits(),
-        actor="test",
-    )
-    return result.application_id
 
 
 def _count(services: Services, model: type, **where: object) -> int:
@@ -57,14 +31,17 @@ def _count(services: Services, model: type, **where: object) -> int:
 
 def test_a_clean_application_goes_to_approval_once(services: Services, tmp_path: Path) -> None:
     packet = write_packet(tmp_path / "p1", seed=4242, kk_form="pdf_text")
-    app_id = _submit(services, packet.folder)
+    app_id = submit(services, packet.folder)
     assert start_verification(services, app_id) == "verification"
     assert start_verification(services, app_id) == "verification"  # no second move
 
     outcome = verify_application(
         services, app_id, engine=TesseractEngine(), policy=default_policy(), today=TODAY
     )
-    assert (outcome.route, outcome.stage, outcome.task_id) == ("auto_approve", "approval", None)
+    assert (outcome.route, outcome.stage) == ("auto_approve", "approval")
+    with services.sessions() as session:
+        task = session.get(HumanTask, outcome.task_id)
+        assert task is not None and (task.kind, task.role) == ("approval", "adjudicator")
     assert _count(services, Extraction) == 3  # ktp, kk, akta: each read once
 
     again = verify_application(
@@ -89,7 +66,7 @@ def test_a_mismatch_goes_to_review_with_a_task(services: Services, tmp_path: Pat
     body = json.loads(form_file.read_text(encoding="utf-8"))
     body["applicant"]["tanggal_lahir"] = "1971-02-03"  # the form disagrees with every document
     form_file.write_text(json.dumps(body), encoding="utf-8")
-    app_id = _submit(services, packet.folder)
+    app_id = submit(services, packet.folder)
     start_verification(services, app_id)
 
     outcome = verify_application(
@@ -111,7 +88,7 @@ def test_an_unreadable_upload_is_marked_and_the_application_goes_on(
 ) -> None:
     packet = write_packet(tmp_path / "p3", seed=99, kk_form="pdf_text")
     (packet.folder / "akta.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)  # truncated
-    app_id = _submit(services, packet.folder)
+    app_id = submit(services, packet.folder)
     start_verification(services, app_id)
     outcome = verify_application(
         services, app_id, engine=TesseractEngine(), policy=default_policy(), today=TODAY

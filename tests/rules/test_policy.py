@@ -42,7 +42,7 @@ def adult(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_shipped_policy_loads_with_a_version() -> None:
     policy = default_policy()
-    assert policy.version == "2026.1"
+    assert policy.version == "2026.2"
     assert default_policy() is policy  # cached
     assert load_policy(edited(lambda d: None)) == policy
 

@@ -20,7 +20,7 @@ def finding(code: str, severity: Severity, document: str | None = None, **detail
     return Finding(
         code,
         severity,
-        rule_version="2026.1",
+        rule_version="2026.2",
         document=document,
         evidence=Evidence(details=details),
     )

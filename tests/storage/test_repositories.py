@@ -166,7 +166,7 @@ def test_findings_carry_rule_version(sessions: sessionmaker[Session], app_id: in
                 Finding(
                     "crosscheck.name",
                     Severity.HIGH,
-                    "2026.1",
+                    "2026.2",
                     field="nama",
                     expected="A",
                     observed="B",
@@ -174,15 +174,15 @@ def test_findings_carry_rule_version(sessions: sessionmaker[Session], app_id: in
                     document="ktp",
                     evidence=Evidence(sha256=SHA, document="ktp", page=0),
                 ),
-                Finding("identity.nik_region", Severity.LOW, "2026.1"),
+                Finding("identity.nik_region", Severity.LOW, "2026.2"),
             ],
         )
         assert add_findings(session, application_id=app_id, actor="verifier", findings=[]) == []
     with sessions() as session:
         found = list_findings(session, application_id=app_id)
         assert [(f.code, f.severity, f.rule_version, f.document_id) for f in found] == [
-            ("crosscheck.name", "high", "2026.1", doc_id),
-            ("identity.nik_region", "low", "2026.1", None),
+            ("crosscheck.name", "high", "2026.2", doc_id),
+            ("identity.nik_region", "low", "2026.2", None),
         ]
         assert found[0].evidence["sha256"] == SHA and found[0].evidence["page"] == 0
         assert found[0].detail == "mismatch"
@@ -198,7 +198,7 @@ def test_findings_carry_rule_version(sessions: sessionmaker[Session], app_id: in
 
 def test_unknown_finding_codes_cannot_be_made() -> None:
     with pytest.raises(ValueError, match="unknown finding code"):
-        Finding("crosscheck.nama", Severity.HIGH, "2026.1")
+        Finding("crosscheck.nama", Severity.HIGH, "2026.2")
 
 
 def test_task_claim_is_first_come(sessions: sessionmaker[Session], app_id: int) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 TODAY = date(2026, 1, 5)
-RULE_VERSION = "2026.1"
+RULE_VERSION = "2026.2"
 
 KTP: dict[str, Any] = {
     "provinsi": "RIAU",
