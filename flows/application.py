@@ -1,0 +1,224 @@
+"""The application flow on Prefect: one flow run carries one application to its end.
+
+``process_application`` takes the application id, never personal data (Prefect stores and
+shows parameters, logs and results). The database is the record: the flow reads the
+application's stage and does what that stage needs, again and again, until the stage is
+terminal:
+
+- intake and verification run as the ``verification`` subflow (a cached, retried task over
+  ``flows.stages.verification``);
+- a stage where a person must act (review, approval, biometrics, printing) suspends the run
+  until that person's task is done: ``suspend_flow_run(wait_for_input=Resumed, key=task-N)``
+  with a timeout from the task's deadline plus the stage's grace. The services commit the
+  decision first and resume the run afterwards (``resume_application``); the resumed run
+  re-executes this body, finds the new stage in the database and carries on.
+
+A retried or resumed run does no work twice: stage changes are conditional updates,
+extractions are stored per document and reader version, and the verification task's result is
+cached under the application, the round it entered verification, its documents' hashes and
+the policy version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from prefect import flow, get_run_logger, suspend_flow_run, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound
+from prefect.flow_runs import resume_flow_run
+from prefect.input import RunInput
+from sqlalchemy import select
+
+from flows.stages.handoff import waiting_task
+from flows.stages.verification import VerificationOutcome, start_verification, verify_application
+from flows.wiring import get_services
+from rules.policy import default_policy
+from storage.applications import get_application_by_id, set_flow_run
+from storage.models import Document, StageEvent
+from verification.errors import is_retryable
+from verification.reading.ocr import TesseractEngine
+
+__all__ = [
+    "WAITING_TASKS",
+    "Resumed",
+    "process_application",
+    "resume_application",
+    "verification",
+]
+
+log = logging.getLogger(__name__)
+
+# The task kinds each waiting stage waits on.
+WAITING_TASKS = {
+    "review": ("review", "reupload"),
+    "approval": ("approval",),
+    "biometrics": ("biometrics",),
+    "printing": ("printing",),
+}
+GRACE = timedelta(days=30)  # how long past its deadline a suspended run still waits
+MAX_STEPS = 50  # stage visits per run: a loop that long is a bug, not a process
+
+
+class Resumed(RunInput):
+    """What a service tells a suspended run when a person has acted: ids and words only."""
+
+    task_id: int
+    outcome: str
+    decision_id: int | None = None
+
+
+def _retry_infrastructure(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry only what a retry may cure: the database or document store being away."""
+    try:
+        state.result()
+    except Exception as exc:  # the task's own exception
+        return is_retryable(exc) or type(exc).__module__.startswith(("sqlalchemy", "psycopg"))
+    return False
+
+
+@task(name="open-verification", cache_policy=NO_CACHE)
+def open_verification(application_id: int) -> str:
+    return start_verification(get_services(), application_id)
+
+
+@task(name="verification-round", cache_policy=NO_CACHE)
+def verification_round(application_id: int) -> str:
+    """Names this visit of the verification stage: the stage event that entered it, the
+    stored documents' hashes and the policy version (the verification task's cache key)."""
+    services = get_services()
+    with services.sessions() as session:
+        entered = session.scalar(
+            select(StageEvent.id)
+            .where(
+                StageEvent.application_id == application_id,
+                StageEvent.to_stage == "verification",
+            )
+            .order_by(StageEvent.id.desc())
+            .limit(1)
+        )
+        hashes = sorted(
+            session.scalars(
+                select(Document.sha256).where(
+                    Document.application_id == application_id, Document.status == "stored"
+                )
+            )
+        )
+    digest = hashlib.sha256("|".join(h or "" for h in hashes).encode()).hexdigest()[:16]
+    return f"{entered}-{digest}-{default_policy().version}"
+
+
+@task(
+    name="verify",
+    cache_key_fn=lambda _, p: f"paspor-verify-{p['application_id']}-{p['round_key']}",
+    persist_result=True,
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=_retry_infrastructure,
+)
+def verify(application_id: int, round_key: str) -> VerificationOutcome:
+    outcome = verify_application(
+        get_services(), application_id, engine=TesseractEngine(), policy=default_policy()
+    )
+    get_run_logger().info(
+        "application %s: route %s, stage %s, %d finding(s), %.1f s",
+        application_id,
+        outcome.route,
+        outcome.stage,
+        len(outcome.finding_codes),
+        outcome.seconds,
+    )
+    return outcome
+
+
+@flow(name="verification", flow_run_name="verification-{application_id}", log_prints=False)
+def verification(application_id: int) -> str:
+    """Intake closed, documents read and checked, the application routed."""
+    stage = open_verification(application_id)
+    if stage != "verification":
+        return stage
+    return verify(application_id, verification_round(application_id)).stage
+
+
+@task(name="current-stage", cache_policy=NO_CACHE)
+def current_stage(application_id: int) -> str:
+    with get_services().sessions() as session:
+        return get_application_by_id(session, application_id=application_id).stage
+
+
+@task(name="record-flow-run", cache_policy=NO_CACHE)
+def record_flow_run(application_id: int, flow_run_id: str) -> None:
+    services = get_services()
+    with services.sessions.begin() as session:
+        app = get_application_by_id(session, application_id=application_id)
+        if app.flow_run_id != flow_run_id:
+            set_flow_run(
+                session, application_id=application_id, flow_run_id=flow_run_id, actor="prefect"
+            )
+
+
+@task(name="waiting-for", cache_policy=NO_CACHE)
+def waiting_for(application_id: int, stage: str) -> tuple[int, int] | None:
+    """(task id, seconds the run may wait) of the task a person must do, or None."""
+    with get_services().sessions() as session:
+        found = waiting_task(session, application_id=application_id, kinds=WAITING_TASKS[stage])
+        if found is None:
+            return None
+        deadline = (found.due_at or datetime.now(UTC)) + GRACE
+    return found.id, max(60, int((deadline - datetime.now(UTC)).total_seconds()))
+
+
+@flow(
+    name="process-application",
+    flow_run_name="application-{application_id}",
+    persist_result=True,
+)
+def process_application(application_id: int) -> str:
+    """Carry one application from intake to a terminal stage; returns that stage."""
+    logger = get_run_logger()
+    run = get_run_context().flow_run  # type: ignore[union-attr]
+    if run is not None:
+        record_flow_run(application_id, str(run.id))
+    services = get_services()
+    for _ in range(MAX_STEPS):
+        stage = current_stage(application_id)
+        if services.process.is_terminal(stage):
+            logger.info("application %s ends in stage %s", application_id, stage)
+            return stage
+        if stage in ("intake", "verification"):
+            verification(application_id)
+            continue
+        waiting = waiting_for(application_id, stage)
+        if waiting is None:
+            raise RuntimeError(
+                f"application {application_id} is in stage {stage} with no open task"
+            )
+        task_id, timeout = waiting
+        logger.info("application %s waits in %s for task %s", application_id, stage, task_id)
+        given = suspend_flow_run(wait_for_input=Resumed, key=f"task-{task_id}", timeout=timeout)
+        logger.info(
+            "application %s resumed: task %s %s", application_id, given.task_id, given.outcome
+        )
+    raise RuntimeError(f"application {application_id} visited {MAX_STEPS} stages in one run")
+
+
+def resume_application(
+    flow_run_id: str | None, *, task_id: int, outcome: str, decision_id: int | None = None
+) -> bool:
+    """Resume a suspended application run after a decision was committed. False when there is
+    no run to resume (none started, not suspended, timed out): the database holds the decision
+    and the stage either way; a new run, or the maintenance flow, carries the application on."""
+    if not flow_run_id:
+        return False
+    run_input = Resumed(task_id=task_id, outcome=outcome, decision_id=decision_id)
+    try:
+        resume_flow_run(UUID(flow_run_id), run_input=run_input.model_dump())
+    except (NotPausedError, FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
+        log.warning("flow run %s not resumed: %s", flow_run_id, type(exc).__name__)
+        return False
+    return True

