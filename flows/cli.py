@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from flows import cli_workflow
 from flows.wiring import Services, get_services, get_settings
 from rules.checking import check_context
 from rules.policy import default_policy
@@ -45,6 +46,7 @@ app.add_typer(store_app, name="store")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(fraud_app, name="fraud")
 app.add_typer(passports_app, name="passports")
+cli_workflow.register(app)
 
 CLI_ACTOR = "cli"
 

@@ -83,9 +83,12 @@ def list_tasks(
     status: str | None = None,
     assignee: str | None = None,
     application_id: int | None = None,
+    kinds: Sequence[str] | None = None,
     limit: int = 100,
 ) -> Sequence[HumanTask]:
     query = select(HumanTask)
+    if kinds is not None:
+        query = query.where(HumanTask.kind.in_(kinds))
     if role is not None:
         query = query.where(HumanTask.role == role)
     if status is not None:
