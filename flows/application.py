@@ -40,7 +40,7 @@ from flows.stages.verification import VerificationOutcome, start_verification, v
 from flows.wiring import get_services
 from rules.policy import default_policy
 from storage.applications import get_application_by_id, set_flow_run
-from storage.models import Document, StageEvent
+from storage.models import Document, HumanTask, StageEvent
 from verification.errors import is_retryable
 from verification.reading.ocr import TesseractEngine
 
@@ -103,13 +103,14 @@ def verification_round(application_id: int) -> str:
             .limit(1)
         )
         hashes = sorted(
-            session.scalars(
+            h or ""
+            for h in session.scalars(
                 select(Document.sha256).where(
                     Document.application_id == application_id, Document.status == "stored"
                 )
             )
         )
-    digest = hashlib.sha256("|".join(h or "" for h in hashes).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("|".join(hashes).encode()).hexdigest()[:16]
     return f"{entered}-{digest}-{default_policy().version}"
 
 
@@ -200,11 +201,30 @@ def process_application(application_id: int) -> str:
             )
         task_id, timeout = waiting
         logger.info("application %s waits in %s for task %s", application_id, stage, task_id)
-        given = suspend_flow_run(wait_for_input=Resumed, key=f"task-{task_id}", timeout=timeout)
-        logger.info(
-            "application %s resumed: task %s %s", application_id, given.task_id, given.outcome
-        )
+        _wait_for(application_id, task_id, timeout)
     raise RuntimeError(f"application {application_id} visited {MAX_STEPS} stages in one run")
+
+
+def _wait_for(application_id: int, task_id: int, timeout: int) -> None:
+    """Suspend until the task is done. Inputs are keyed ``task-N-k``: a resume that found the
+    task still open (a stale or early resume) used up key k, so the run suspends again on k+1;
+    a re-executed run walks through the keys already answered to the first unanswered one."""
+    logger = get_run_logger()
+    for attempt in range(MAX_STEPS):
+        given = suspend_flow_run(
+            wait_for_input=Resumed, key=f"task-{task_id}-{attempt}", timeout=timeout
+        )
+        if not task_still_open(task_id):
+            logger.info("application %s: task %s %s", application_id, task_id, given.outcome)
+            return
+    raise RuntimeError(f"task {task_id} was resumed {MAX_STEPS} times while still open")
+
+
+@task(name="task-still-open", cache_policy=NO_CACHE)
+def task_still_open(task_id: int) -> bool:
+    with get_services().sessions() as session:
+        found = session.get(HumanTask, task_id)
+        return found is not None and found.status in ("open", "claimed")
 
 
 def resume_application(

@@ -12,6 +12,7 @@ the role may do and four-eyes between people.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -278,8 +279,29 @@ def run(
         typer.echo(f"{number}: flow run {flow_run.id}")  # type: ignore[union-attr]
 
 
+def serve(
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server")] = 4200,
+    limit: Annotated[int, typer.Option(help="Flow runs at once")] = 2,
+) -> None:
+    """Start a local Prefect server (unless one answers on the port) and serve the application
+    and maintenance flows until interrupted."""
+    services = _services()
+    from flows.serving import local_prefect_server, serving
+
+    home = services.settings.data_dir / "prefect"
+    with local_prefect_server(home, port=port) as url:
+        typer.echo(f"Prefect API {url} (UI at http://127.0.0.1:{port}); serving, Ctrl-C stops")
+        with serving(limit=limit):
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                typer.echo("stopping")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
     app.command()(approve)
     app.command()(upload)
     app.command()(run)
+    app.command()(serve)
