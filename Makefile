@@ -10,7 +10,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng fonts-dejavu-c
 	fonts-liberation poppler-utils
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test system-deps venv db postgres lint typecheck clean
+.PHONY: demo serve test system-deps venv db postgres lint typecheck clean
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -44,6 +44,10 @@ postgres:
 
 demo: system-deps venv db
 	$(BIN)/paspor demo
+
+# A local Prefect server (UI on http://127.0.0.1:4200) and the flows served, until Ctrl-C.
+serve: system-deps venv db
+	$(BIN)/paspor serve
 
 lint: venv
 	$(BIN)/ruff check .
