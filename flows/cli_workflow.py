@@ -12,6 +12,7 @@ the role may do and four-eyes between people.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,45 +259,53 @@ def upload(
 def run(
     numbers: Annotated[list[str], typer.Argument(help="Application numbers")],
 ) -> None:
-    """Start (or restart) the application flow on the Prefect server for each application."""
+    """Start the application flow for each application that no live flow run carries."""
     services = _services()
-    from prefect.deployments import run_deployment
+    from flows.runs import recover
 
-    from flows.serving import DEPLOYMENT
-
-    for number in numbers:
-        with services.sessions() as session:
+    ids = {}
+    with services.sessions() as session:
+        for number in numbers:
             try:
-                app_id = get_application(session, number=number).id
+                ids[get_application(session, number=number).id] = number
             except PasporError as exc:
                 raise _fail(str(exc)) from None
-        try:
-            flow_run = run_deployment(DEPLOYMENT, parameters={"application_id": app_id}, timeout=0)
-        except Exception as exc:
-            raise _fail(
-                f"cannot start the flow ({type(exc).__name__}): is `paspor serve` running?"
-            ) from None
-        typer.echo(f"{number}: flow run {flow_run.id}")  # type: ignore[union-attr]
+    try:
+        started = set(recover(services, only=list(ids)))
+    except Exception as exc:
+        raise _fail(
+            f"cannot start the flow ({type(exc).__name__}): is `paspor serve` running?"
+        ) from None
+    for app_id, number in ids.items():
+        typer.echo(f"{number}: " + ("flow run started" if app_id in started else "already carried"))
 
 
 def serve(
     port: Annotated[int, typer.Option(help="Port of the local Prefect server")] = 4200,
     limit: Annotated[int, typer.Option(help="Flow runs at once")] = 2,
+    server: Annotated[
+        bool, typer.Option(help="Start a local Prefect server; --no-server uses PREFECT_API_URL")
+    ] = True,
+    schedules: Annotated[bool, typer.Option(help="Serve the scheduled maintenance flow")] = True,
 ) -> None:
-    """Start a local Prefect server (unless one answers on the port) and serve the application
-    and maintenance flows until interrupted."""
+    """Serve the application flow (and the maintenance schedule) until interrupted, with a
+    local Prefect server unless one answers on the port (or --no-server)."""
     services = _services()
     from flows.serving import local_prefect_server, serving
 
-    home = services.settings.data_dir / "prefect"
-    with local_prefect_server(home, port=port) as url:
-        typer.echo(f"Prefect API {url} (UI at http://127.0.0.1:{port}); serving, Ctrl-C stops")
-        with serving(limit=limit):
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                typer.echo("stopping")
+    with contextlib.ExitStack() as stack:
+        if server:
+            url = stack.enter_context(
+                local_prefect_server(services.settings.data_dir / "prefect", port=port)
+            )
+            typer.echo(f"Prefect API {url} (UI at http://127.0.0.1:{port})")
+        stack.enter_context(serving(limit=limit, schedules=schedules))
+        typer.echo("serving the application flow; Ctrl-C stops", err=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            typer.echo("stopping")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""The scheduled maintenance flow: late tasks escalated, stalled runs resumed.
+"""The scheduled maintenance flow: late tasks escalated, stalled runs resumed, orphans restarted.
 
 Scheduled by ``paspor serve`` (and ``prefect.yaml``) every 15 minutes, one run at a time.
 Besides escalating late tasks, it resumes application runs left suspended on a task that is
@@ -16,6 +16,7 @@ from prefect.client.orchestration import get_client
 from sqlalchemy import select
 
 from flows.application import WAITING_TASKS, resume_application
+from flows.runs import recover
 from flows.stages.handoff import waiting_task
 from flows.stages.maintenance import escalate_overdue
 from flows.wiring import get_services
@@ -60,8 +61,15 @@ def resume_stalled() -> int:
     return resumed
 
 
+@task(name="restart-orphans", cache_policy=NO_CACHE)
+def restart_orphans() -> int:
+    """Applications no live run carries (submitted but never started, or their worker was
+    killed) get a new run."""
+    return len(recover(get_services()))
+
+
 @flow(name="maintenance", flow_run_name="maintenance")
 def maintenance() -> dict[str, int]:
-    counts = {"escalated": escalate(), "resumed": resume_stalled()}
+    counts = {"escalated": escalate(), "resumed": resume_stalled(), "started": restart_orphans()}
     get_run_logger().info("maintenance: %s", counts)
     return counts

@@ -26,9 +26,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows.application import process_application
 from flows.maintenance import maintenance
 
-__all__ = ["DEPLOYMENT", "local_prefect_server", "serving"]
+__all__ = ["local_prefect_server", "serving"]
 
-DEPLOYMENT = "process-application/paspor"
 MAINTENANCE_EVERY = timedelta(minutes=15)
 
 

@@ -11,11 +11,11 @@ from uuid import UUID
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun
-from prefect.deployments import run_deployment
 from sqlalchemy import select
 
 from flows.application import resume_application
-from flows.serving import DEPLOYMENT, serving
+from flows.runs import start_run
+from flows.serving import serving
 from flows.stages.approval import adjudicate
 from flows.stages.review import ReviewDecision, Verdict, decide
 from flows.wiring import Services, get_services, get_settings
@@ -51,11 +51,6 @@ def served(
     get_services.cache_clear()
 
 
-def _run(services: Services, app_id: int) -> UUID:
-    run = run_deployment(DEPLOYMENT, parameters={"application_id": app_id}, timeout=0)
-    return run.id  # type: ignore[union-attr]
-
-
 def _wait(run_id: UUID, states: tuple[str, ...], seconds: float = 120) -> FlowRun:
     deadline = time.monotonic() + seconds
     with get_client(sync_client=True) as client:
@@ -86,7 +81,7 @@ def test_a_flagged_application_waits_for_review_and_approval(
     form_file.write_text(json.dumps(body), encoding="utf-8")
     app_id = submit(services, packet.folder)
 
-    run_id = _run(services, app_id)
+    run_id = start_run(services, app_id)
     run = _wait(run_id, ("Suspended",))
     assert run.parameters == {"application_id": app_id}  # no personal data in Prefect
     stage, recorded_run = _stage(services, app_id)
