@@ -1,0 +1,219 @@
+"""Image forensics for a region compressed at another JPEG quality than the rest of the page.
+
+A JPEG coefficient once quantised with step Q keeps sitting near a multiple of Q after the
+page is decoded and saved again at a finer quality. The decoded page is cut into its 8 x 8
+blocks (the grid at the origin, where every save of the whole page puts it) and the low-
+frequency DCT coefficients (u + v <= 4) are divided by the steps of the standard luminance
+table at candidate qualities 25-76 (every 3), skipping steps finer than 1.5 x the file's own
+table (the last save puts every coefficient on that lattice). A coefficient's lattice fit is
+cos(2 pi c / Q): near 1 on the lattice, 0 on average off it. Per 32 x 32 tile, pooled over
+3 x 3 tiles, the fits of the active coefficients (0.6 <= |c / Q| <= 5.5) are summed; against
+the page's median fit at that quality, a tile gets a z score and an effect (mean excess fit).
+A tile departs when, at its best quality, both pass their thresholds; compact regions of
+departing tiles are reported as for splices. The page as a whole compressed twice moves the
+median, not a region.
+
+Limit: only the aligned case is seen. A region compressed on a grid shifted against the
+page's (a patch pasted at an offset that is not a multiple of 8) needs the lattice tested at
+each of 63 shifts, which does not fit the time budget; its blocking grid is what
+``verification.fraud.splice`` looks for.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from verification.checks.case import CheckContext
+from verification.findings import Finding
+from verification.fraud.signals import Signal, signal_findings
+from verification.fraud.splice import TILE, SpliceThresholds, region_evidence, regions, tiled_gray
+from verification.reading.model import Image
+
+__all__ = ["JpegThresholds", "file_quality", "jpeg_evidence", "jpeg_findings", "jpeg_signals"]
+
+_LUMINANCE = np.array(
+    [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+     14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+     18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+     49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99],
+    np.float32,
+).reshape(8, 8)  # fmt: skip
+_N = np.arange(8)
+_DCT = (np.sqrt(2 / 8) * np.cos((2 * _N[None, :] + 1) * _N[:, None] * np.pi / 16)).astype(
+    np.float32
+)
+_DCT[0] /= np.sqrt(2)
+_LOW = (_N[:, None] + _N[None, :] > 0) & (_N[:, None] + _N[None, :] <= 4)
+_QUALITIES = tuple(range(25, 79, 3))
+
+
+@dataclass(frozen=True)
+class JpegThresholds:
+    z_score: float = 10.0  # lattice fit over the page's median, in standard errors
+    effect: float = 0.55  # ... and in mean cos per coefficient
+    min_coefficients: int = 40  # active coefficients a pooled tile needs
+    min_tiles: int = 6
+    min_fill: float = 0.4
+    max_fraction: float = 0.2
+
+
+def _table(quality: int) -> np.ndarray:
+    scale = 5000 / quality if quality < 50 else 200 - 2 * quality
+    return np.clip(np.floor((_LUMINANCE * scale + 50) / 100), 1, 255)
+
+
+def _file_table(data: bytes) -> np.ndarray | None:
+    """The file's luminance quantisation table (8 x 8), or None (not a JPEG)."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            tables = getattr(picture, "quantization", None)
+    except OSError:
+        return None
+    if not tables or 0 not in tables:
+        return None
+    return np.array(tables[0], np.float32).reshape(8, 8)
+
+
+def file_quality(data: bytes) -> int | None:
+    """The IJG quality whose luminance table is closest to the file's, or None (not a JPEG)."""
+    table = _file_table(data)
+    if table is None:
+        return None
+    errors = {q: float(np.abs(_table(q) - table).mean()) for q in range(1, 101)}
+    return min(errors, key=lambda q: errors[q])
+
+
+def _block_dct(gray: np.ndarray) -> np.ndarray:
+    rows, cols = gray.shape
+    blocks = (gray - 128).reshape(rows // 8, 8, cols // 8, 8).transpose(0, 2, 1, 3)
+    dct: np.ndarray = _DCT @ blocks @ _DCT.T
+    return dct
+
+
+def _pool(per_tile: np.ndarray) -> np.ndarray:
+    """Per-tile sums, summed again over 3 x 3 tiles."""
+    pooled: np.ndarray = cv2.boxFilter(
+        per_tile.astype(np.float32), -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT
+    )
+    return pooled
+
+
+def _lattice_map(
+    gray: np.ndarray, own: np.ndarray | None, thresholds: JpegThresholds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per tile: the best z score over the candidate qualities, its effect and its quality."""
+    low = _block_dct(gray)[..., _LOW]
+    by, bx, per = low.shape[0], low.shape[1], TILE // 8
+    tiles = (by // per, bx // per)
+    tile_of = ((np.arange(by) // per)[:, None] * tiles[1] + np.arange(bx)[None, :] // per).ravel()
+    low = low.reshape(by * bx, -1)
+    # Blank paper has no coefficient as large as the smallest step: skip its blocks early.
+    textured = (np.abs(low) >= 2.4).any(axis=1)
+    low, tile_of = low[textured], tile_of[textured]
+    finest = own[_LOW] if own is not None else np.ones(int(_LOW.sum()), np.float32)
+    best = effect = quality = None
+    for q in _QUALITIES:
+        steps = _table(q)[_LOW]
+        usable = (steps >= 4) & (steps >= 1.5 * finest)
+        if usable.sum() < 3:
+            continue
+        ratio = low[:, usable] / steps[usable]
+        size = np.abs(ratio)
+        active = (size >= 0.6) & (size <= 5.5)
+        fits = np.where(active, np.cos(2 * np.pi * ratio), 0.0).sum(-1)
+        size_of = tiles[0] * tiles[1]
+        fit = _pool(np.bincount(tile_of, fits, size_of).reshape(tiles))
+        count = _pool(np.bincount(tile_of, active.sum(-1), size_of).reshape(tiles))
+        valid = count >= thresholds.min_coefficients
+        if valid.sum() < 20:
+            continue
+        mean = np.where(valid, fit / np.maximum(count, 1), 0.0)
+        median = float(np.median(mean[valid]))
+        z = np.where(valid, (fit - median * count) / np.sqrt(0.5 * count + 1e-6), 0.0)
+        if best is None or effect is None or quality is None:
+            best, effect, quality = z, mean - median, np.full(z.shape, q)
+        else:
+            better = z > best
+            best = np.where(better, z, best)
+            effect = np.where(better, mean - median, effect)
+            quality = np.where(better, q, quality)
+    if best is None or effect is None or quality is None:
+        return None
+    return best, effect, quality
+
+
+def jpeg_signals(
+    data: bytes, image: Image, thresholds: JpegThresholds = JpegThresholds()
+) -> list[Signal]:
+    """``fraud.tamper.jpeg`` signals: a compact region whose JPEG quantisation history is not
+    the rest of the page's."""
+    gray = tiled_gray(image)
+    if gray.shape[0] < 8 * TILE or gray.shape[1] < 8 * TILE:
+        return []
+    own = _file_table(data)
+    found_map = _lattice_map(gray, own, thresholds)
+    if found_map is None:
+        return []
+    z, effect, quality = found_map
+    shape = SpliceThresholds(
+        min_tiles=thresholds.min_tiles,
+        min_fill=thresholds.min_fill,
+        max_fraction=thresholds.max_fraction,
+    )
+    found = regions((z >= thresholds.z_score) & (effect >= thresholds.effect), z, shape)
+    if not found:
+        return []
+    top = found[0]
+    inside = quality[top.y : top.y + top.height, top.x : top.x + top.width]
+    return [
+        (
+            "fraud.tamper.jpeg",
+            {
+                "method": "aligned double quantisation: per 32 px tile (3 x 3 pooled), the fit "
+                "of low-frequency DCT coefficients to the lattice of standard tables at "
+                "qualities 25-76, against the page's median fit (z score and effect)",
+                "parameters": {
+                    "qualities": [_QUALITIES[0], _QUALITIES[-1], 3],
+                    "effect": thresholds.effect,
+                    "min_coefficients": thresholds.min_coefficients,
+                    "tile": TILE,
+                    "min_tiles": thresholds.min_tiles,
+                    "min_fill": thresholds.min_fill,
+                    "max_fraction": thresholds.max_fraction,
+                },
+                "score": round(top.score, 3),
+                "threshold": thresholds.z_score,
+                "earlier_quality": int(np.median(inside)),
+                "file_quality": file_quality(data),
+                "box": top.box(gray.shape),
+                "regions": [r.box(gray.shape) for r in found[:5]],
+                "tiles": top.tiles,
+            },
+        )
+    ]
+
+
+def jpeg_findings(
+    data: bytes, image: Image, *, document: str, sha256: str | None, ctx: CheckContext
+) -> list[Finding]:
+    """The findings of ``jpeg_signals`` for one document image."""
+    return signal_findings(
+        jpeg_signals(data, image),
+        document=document,
+        sha256=sha256,
+        ctx=ctx,
+        message=lambda _, d: (
+            f"a region of {d['tiles']} tiles carries another JPEG compression history"
+        ),
+    )
+
+
+def jpeg_evidence(image: Image, signals: list[Signal]) -> np.ndarray:
+    """What a reviewer should look at: the regions compressed differently, shaded."""
+    return region_evidence(image, signals)

@@ -1,0 +1,262 @@
+"""Image forensics for a pasted block: a region whose noise or JPEG grid is not the page's.
+
+A block pasted from another image brings its own history. Its sensor noise differs from the
+page's (a clean render pasted into a phone photo, a noisy crop pasted onto a clean scan), and
+if it came from a JPEG its 8 x 8 block grid lands wherever the forger dropped it, out of phase
+with the page's grid. The page is cut into 32 x 32 tiles and two maps are measured:
+
+- noise: the Laplacian-difference noise sigma (Immerkaer) over the tile's flat pixels, compared
+  with the page's median; a tile departs when the difference exceeds both an absolute floor in
+  grey levels and a multiple of the page's median absolute deviation;
+- foreign grid: per tile (smoothed over 3 x 3 tiles), the mean clipped neighbour difference at
+  each of the 8 column and row phases; a tile whose strongest phase is not the page's grid
+  (phase 7, the last pixel of a JPEG block) stands out.
+
+Departing tiles are grouped into connected regions; a region counts only when it is compact
+(fills half its box), large enough, away from the page edge (a photo's table top is not a
+splice) and small against the page (a property of the whole page is not an edit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from verification.checks.case import CheckContext
+from verification.findings import Finding
+from verification.fraud.signals import Signal, signal_findings
+from verification.reading.model import Image
+
+__all__ = [
+    "TILE",
+    "Region",
+    "SpliceThresholds",
+    "region_evidence",
+    "regions",
+    "splice_evidence",
+    "splice_findings",
+    "splice_signals",
+    "tiled_gray",
+]
+
+TILE = 32  # pixels per tile side (four JPEG blocks)
+_LAPLACE = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+
+
+@dataclass(frozen=True)
+class SpliceThresholds:
+    noise_floor: float = 1.2  # grey levels of noise sigma a tile must depart by, at least
+    noise_relative: float = 0.35  # ... and this fraction of the page's median sigma
+    noise_mads: float = 4.0  # ... and this many page MADs
+    grid_margin: float = 0.4  # a foreign phase must beat the page's phase by this much
+    grid_peak: float = 1.0  # mean foreign-phase peak a region needs (over the median phase)
+    min_tiles: int = 6  # smallest region, in tiles
+    min_fill: float = 0.5  # region area over its bounding box
+    max_fraction: float = 0.1  # largest region, as a fraction of the page's tiles
+
+
+@dataclass(frozen=True)
+class Region:
+    """Connected departing tiles: tile box (x, y, w, h), area in tiles and mean score."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    tiles: int
+    score: float
+
+    def box(self, shape: tuple[int, ...]) -> list[float]:
+        """x0, y0, x1, y1 as fractions of a page of ``shape`` (rows, columns)."""
+        rows, cols = shape[0], shape[1]
+        return [
+            round(self.x * TILE / cols, 4),
+            round(self.y * TILE / rows, 4),
+            round(min(1.0, (self.x + self.width) * TILE / cols), 4),
+            round(min(1.0, (self.y + self.height) * TILE / rows), 4),
+        ]
+
+
+def tiled_gray(image: Image) -> np.ndarray:
+    """The grey page as float32, cropped to whole tiles (the JPEG grid stays at the origin)."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    rows, cols = gray.shape[0] // TILE * TILE, gray.shape[1] // TILE * TILE
+    return np.asarray(gray[:rows, :cols], np.float32)
+
+
+def _tile_mean(values: np.ndarray) -> np.ndarray:
+    rows, cols = values.shape
+    return cv2.resize(values, (cols // TILE, rows // TILE), interpolation=cv2.INTER_AREA)
+
+
+def regions(
+    flag: np.ndarray, score: np.ndarray, thresholds: SpliceThresholds = SpliceThresholds()
+) -> list[Region]:
+    """Compact regions of flagged tiles, away from the page edge and small against the page."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        flag.astype(np.uint8), connectivity=8
+    )
+    rows, cols = flag.shape
+    found = []
+    for index in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[index][:5])
+        if x == 0 or y == 0 or x + w == cols or y + h == rows:
+            continue
+        if area < thresholds.min_tiles or area > thresholds.max_fraction * flag.size:
+            continue
+        if area < thresholds.min_fill * w * h:
+            continue
+        found.append(Region(x, y, w, h, area, float(score[labels == index].mean())))
+    return sorted(found, key=lambda r: -r.tiles * r.score)
+
+
+def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Noise sigma per tile over its flat pixels, and which tiles have enough of them."""
+    residual = np.abs(cv2.filter2D(gray, -1, _LAPLACE))
+    smooth = cv2.GaussianBlur(gray, (0, 0), 3.0)
+    edges = cv2.magnitude(cv2.Sobel(smooth, -1, 1, 0), cv2.Sobel(smooth, -1, 0, 1))
+    near_edge = cv2.dilate((edges >= 24).astype(np.uint8), np.ones((3, 3), np.uint8))
+    flat = (near_edge == 0).astype(np.float32)
+    share = _tile_mean(flat)
+    sigma = np.sqrt(np.pi / 2) / 6 * _tile_mean(residual * flat) / np.maximum(share, 1e-3)
+    return sigma, share > 0.25
+
+
+def _phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per tile, the clipped neighbour difference at each of 8 column / row phases, as peaks
+    over the tile's median phase (3 x 3 tiles pooled)."""
+    rows, cols = gray.shape
+    across = np.zeros_like(gray)
+    across[:, :-1] = np.minimum(np.abs(np.diff(gray, axis=1)), 8)
+    down = np.zeros_like(gray)
+    down[:-1, :] = np.minimum(np.abs(np.diff(gray, axis=0)), 8)
+    ty, tx = rows // TILE, cols // TILE
+    columns = across.reshape(ty, TILE, tx, TILE // 8, 8).mean(axis=(1, 3))
+    lines = down.reshape(ty, TILE // 8, 8, tx, TILE).mean(axis=(1, 4)).transpose(0, 2, 1)
+    peaks = []
+    for profile in (columns, lines):
+        pooled = cv2.blur(profile, (3, 3))
+        median = np.median(pooled, axis=-1, keepdims=True)
+        peaks.append((pooled - median) / (median + 0.3))
+    return peaks[0], peaks[1]
+
+
+def _noise_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | None:
+    sigma, usable = _noise_map(gray)
+    if usable.sum() < 20:
+        return None
+    median = float(np.median(sigma[usable]))
+    mad = 1.4826 * float(np.median(np.abs(sigma[usable] - median)))
+    limit = max(thresholds.noise_floor, thresholds.noise_relative * median,
+                thresholds.noise_mads * mad)  # fmt: skip
+    departure = np.where(usable, np.abs(sigma - median) / limit, 0.0)
+    found = regions(departure >= 1.0, departure, thresholds)
+    if not found:
+        return None
+    return _signal(
+        "local noise level (Laplacian-difference sigma over flat pixels, 32 px tiles) "
+        "against the page's median",
+        {"noise_floor": thresholds.noise_floor, "noise_relative": thresholds.noise_relative,
+         "noise_mads": thresholds.noise_mads, "page_sigma": round(median, 2)},
+        found, gray.shape, thresholds, 1.0,
+    )  # fmt: skip
+
+
+def _grid_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | None:
+    across, down = _phase_profiles(gray)
+    foreign = np.maximum(across[..., :7].max(-1), down[..., :7].max(-1))
+    flag = (across[..., :7].max(-1) > np.maximum(across[..., 7], 0) + thresholds.grid_margin) | (
+        down[..., :7].max(-1) > np.maximum(down[..., 7], 0) + thresholds.grid_margin
+    )
+    found = [r for r in regions(flag, foreign, thresholds) if r.score >= thresholds.grid_peak]
+    if not found:
+        return None
+    return _signal(
+        "JPEG 8 x 8 grid phase per tile (clipped neighbour differences per column/row phase): "
+        "a region whose grid is not the page's",
+        {"grid_margin": thresholds.grid_margin},
+        found, gray.shape, thresholds, thresholds.grid_peak,
+    )  # fmt: skip
+
+
+def _signal(
+    method: str,
+    parameters: dict[str, Any],
+    found: list[Region],
+    shape: tuple[int, ...],
+    thresholds: SpliceThresholds,
+    threshold: float,
+) -> Signal:
+    top = found[0]
+    return (
+        "fraud.tamper.splice",
+        {
+            "method": method,
+            "parameters": {
+                **parameters,
+                "tile": TILE,
+                "min_tiles": thresholds.min_tiles,
+                "min_fill": thresholds.min_fill,
+                "max_fraction": thresholds.max_fraction,
+            },
+            "score": round(top.score, 3),
+            "threshold": threshold,
+            "box": top.box(shape),
+            "regions": [r.box(shape) for r in found[:5]],
+            "tiles": top.tiles,
+        },
+    )
+
+
+def splice_signals(image: Image, thresholds: SpliceThresholds = SpliceThresholds()) -> list[Signal]:
+    """``fraud.tamper.splice`` signals: a compact region whose noise or JPEG grid departs from
+    the rest of the page (at most one per method)."""
+    gray = tiled_gray(image)
+    if gray.shape[0] < 8 * TILE or gray.shape[1] < 8 * TILE:
+        return []  # too small to compare regions with a page
+    found = [_noise_signal(gray, thresholds), _grid_signal(gray, thresholds)]
+    return [s for s in found if s is not None]
+
+
+def splice_findings(
+    image: Image, *, document: str, sha256: str | None, ctx: CheckContext
+) -> list[Finding]:
+    """The findings of ``splice_signals`` for one document image."""
+    return signal_findings(
+        splice_signals(image),
+        document=document,
+        sha256=sha256,
+        ctx=ctx,
+        message=lambda _, d: (
+            f"a region of {d['tiles']} tiles differs from the rest of the page ({d['method']})"
+        ),
+    )
+
+
+def region_evidence(image: Image, signals: list[Signal]) -> np.ndarray:
+    """The document with every signal's regions shaded red and outlined (BGR uint8)."""
+    page = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    page = np.ascontiguousarray(page, np.uint8)
+    rows, cols = page.shape[:2]
+    heat: np.ndarray = np.zeros((rows, cols), np.float32)
+    boxes = []
+    for _, details in signals:
+        for x0, y0, x1, y1 in details.get("regions") or [details["box"]]:
+            box = (int(x0 * cols), int(y0 * rows), int(x1 * cols), int(y1 * rows))
+            heat[box[1] : box[3], box[0] : box[2]] = 1.0
+            boxes.append(box)
+    heat = cv2.GaussianBlur(heat, (0, 0), max(2.0, TILE / 4))[..., None]
+    red = np.zeros_like(page)
+    red[..., 2] = 255
+    shown = (page * (1 - 0.45 * heat) + red * 0.45 * heat).clip(0, 255).astype(np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        cv2.rectangle(shown, (x0, y0), (x1, y1), (0, 0, 255), max(2, cols // 400))
+    return shown
+
+
+def splice_evidence(image: Image, signals: list[Signal]) -> np.ndarray:
+    """What a reviewer should look at: the suspect regions shaded over the document."""
+    return region_evidence(image, signals)
