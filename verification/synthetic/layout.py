@@ -5,7 +5,8 @@ two backends: reportlab with the standard Helvetica fonts, giving a PDF with a r
 layer, and PIL with Liberation Sans, which has Helvetica's metrics, giving the same page as
 pixels for the scanned and photographed forms. Text widths are measured with Helvetica
 metrics so that both drawings agree. PDFs are written with reportlab's ``invariant`` mode:
-fixed dates and ids, the same bytes for the same page.
+fixed dates and ids, the same bytes for the same page. Filled boxes, pictures and text styles
+(a colour, invisible text, text stretched to a width) serve the tampered and OCR-layer samples.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from reportlab.pdfgen import canvas
 from verification.synthetic.fonts import SANS, SANS_BOLD, font
 
 __all__ = [
+    "Fill",
     "Grid",
     "Line",
     "Op",
     "Page",
+    "Picture",
     "Text",
     "image_pdf",
     "page_image",
@@ -46,6 +49,9 @@ class Text:
     size: float  # points
     bold: bool = False
     align: str = "left"
+    colour: tuple[float, float, float] = (0.0, 0.0, 0.0)  # RGB 0..1
+    invisible: bool = False  # text render mode 3, as in a scan's OCR layer
+    width: float | None = None  # mm: stretched horizontally to this width (OCR layers do)
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,29 @@ class Grid:
     modules: tuple[tuple[bool, ...], ...]
 
 
-Op = Text | Line | Grid
+@dataclass(frozen=True)
+class Fill:
+    """A filled rectangle, top-left at (x, y) mm."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A JPEG or PNG image placed with its top-left at (x, y) mm."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    data: bytes
+
+
+Op = Text | Line | Grid | Fill | Picture
 
 
 @dataclass(frozen=True)
@@ -108,18 +136,21 @@ def page_pdf(
     top = page.height * _MM
     for op in page.ops:
         if isinstance(op, Text):
-            other = font_for(op) if font_for is not None else None
-            pdf.setFont(other or ("Helvetica-Bold" if op.bold else "Helvetica"), op.size)
-            x, y = op.x * _MM, top - op.y * _MM
-            if op.align == "center":
-                pdf.drawCentredString(x, y, op.text)
-            elif op.align == "right":
-                pdf.drawRightString(x, y, op.text)
-            else:
-                pdf.drawString(x, y, op.text)
+            name = (font_for(op) if font_for is not None else None) or (
+                "Helvetica-Bold" if op.bold else "Helvetica"
+            )
+            _pdf_text(pdf, op, name, top)
         elif isinstance(op, Line):
             pdf.setLineWidth(op.width)
             pdf.line(op.x0 * _MM, top - op.y0 * _MM, op.x1 * _MM, top - op.y1 * _MM)
+        elif isinstance(op, Fill):
+            pdf.setFillColorRGB(*op.colour)
+            x, y = op.x * _MM, top - (op.y + op.height) * _MM
+            pdf.rect(x, y, op.width * _MM, op.height * _MM, stroke=0, fill=1)
+            pdf.setFillColorRGB(0, 0, 0)
+        elif isinstance(op, Picture):
+            x, y = op.x * _MM, top - (op.y + op.height) * _MM
+            pdf.drawImage(ImageReader(io.BytesIO(op.data)), x, y, op.width * _MM, op.height * _MM)
         else:
             cell = op.side / len(op.modules) * _MM
             for r, row in enumerate(op.modules):
@@ -132,6 +163,35 @@ def page_pdf(
     return buffer.getvalue()
 
 
+def _pdf_text(pdf: canvas.Canvas, op: Text, font_name: str, top: float) -> None:
+    """One text: plain black text with the canvas's string calls, styled text (a colour,
+    invisible, stretched to a width) as a text object."""
+    x, y = op.x * _MM, top - op.y * _MM
+    styled = op.colour != (0.0, 0.0, 0.0) or op.invisible or op.width is not None
+    if not styled:
+        pdf.setFont(font_name, op.size)
+        if op.align == "center":
+            pdf.drawCentredString(x, y, op.text)
+        elif op.align == "right":
+            pdf.drawRightString(x, y, op.text)
+        else:
+            pdf.drawString(x, y, op.text)
+        return
+    natural = stringWidth(op.text, font_name, op.size)
+    width = op.width * _MM if op.width is not None else natural
+    x -= {"left": 0.0, "center": width / 2, "right": width}[op.align]
+    text = pdf.beginText(x, y)
+    text.setFont(font_name, op.size)
+    text.setFillColorRGB(*op.colour)
+    if op.invisible:
+        text.setTextRenderMode(3)
+    if op.width is not None and natural > 0:
+        text.setHorizScale(100.0 * width / natural)
+    text.textOut(op.text)
+    pdf.drawText(text)
+    pdf.setFillColorRGB(0, 0, 0)
+
+
 def page_image(page: Page, dpi: int) -> Image.Image:
     """The page drawn in pixels at ``dpi`` on white paper."""
     scale = dpi / 25.4
@@ -140,11 +200,12 @@ def page_image(page: Page, dpi: int) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for op in page.ops:
         if isinstance(op, Text):
+            if op.invisible:
+                continue
             face = font(SANS_BOLD if op.bold else SANS, max(1, round(op.size * dpi / 72)))
             anchor = {"left": "ls", "center": "ms", "right": "rs"}[op.align]
-            draw.text(
-                (op.x * scale, op.y * scale), op.text, font=face, fill=(0, 0, 0), anchor=anchor
-            )
+            colour = tuple(round(255 * c) for c in op.colour)
+            draw.text((op.x * scale, op.y * scale), op.text, font=face, fill=colour, anchor=anchor)
         elif isinstance(op, Line):
             width = max(1, round(op.width * dpi / 72))
             draw.line(
@@ -152,6 +213,19 @@ def page_image(page: Page, dpi: int) -> Image.Image:
                 fill=(0, 0, 0),
                 width=width,
             )
+        elif isinstance(op, Fill):
+            colour = tuple(round(255 * c) for c in op.colour)
+            box = (
+                op.x * scale,
+                op.y * scale,
+                (op.x + op.width) * scale,
+                (op.y + op.height) * scale,
+            )
+            draw.rectangle(box, fill=colour)
+        elif isinstance(op, Picture):
+            size = (max(1, round(op.width * scale)), max(1, round(op.height * scale)))
+            picture = Image.open(io.BytesIO(op.data)).convert("RGB").resize(size)
+            image.paste(picture, (round(op.x * scale), round(op.y * scale)))
         else:
             cell = op.side / len(op.modules) * scale
             for r, row in enumerate(op.modules):
