@@ -261,6 +261,7 @@ def fraud_check(
                 ctx=ctx,
                 today=date.today(),
                 actor=CLI_ACTOR,
+                store=services.store,
             )
     except PasporError as exc:
         raise _fail(str(exc)) from None

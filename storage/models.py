@@ -33,8 +33,10 @@ __all__ = [
     "Base",
     "Decision",
     "Document",
+    "DocumentFingerprint",
     "Extraction",
     "Finding",
+    "FingerprintKey",
     "HumanTask",
     "PassportRecord",
     "StageEvent",
@@ -271,3 +273,190 @@ class PassportRecord(Base):
     source: Mapped[str] = mapped_column(String(255))
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocumentFingerprint(Base):
+    """That a stored document's image was fingerprinted for near-duplicate search, and how
+    (``verification.fraud.similarity``); its band keys are the ``fingerprint_keys`` rows. A
+    document that could not be decoded has a row with ``status`` unreadable and no keys, so
+    it is not tried again."""
+
+    __tablename__ = "document_fingerprints"
+
+    document_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("documents.id"), primary_key=True, autoincrement=False
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    layout: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # ok | unreadable
+    keypoints: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FingerprintKey(Base):
+    """One band key of a document's fingerprint: documents sharing many are candidates."""
+
+    __tablename__ = "fingerprint_keys"
+    __table_args__ = (Index("ix_fingerprint_keys_key_document", "key", "document_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document_fingerprints.document_id"), index=True
+    )
+    key: Mapped[int] = mapped_column(Integer)
+
+
+class PassportNumberSeries(Base):
+    """The last serial handed out in one number series (one row per prefix letter). An
+    allocation updates this row first, so concurrent allocations queue on it."""
+
+    __tablename__ = "passport_number_series"
+
+    prefix: Mapped[str] = mapped_column(String(1), primary_key=True)
+    last_serial: Mapped[int] = mapped_column(Integer)
+
+
+class PassportNumber(Base):
+    """A passport number handed to one print attempt of one application. Rows are never
+    deleted: a number given once (even to a misprinted book) is never given again, and a
+    retried allocation for the same (application, attempt) finds its row instead."""
+
+    __tablename__ = "passport_numbers"
+    __table_args__ = (
+        Index("ix_passport_numbers_application_attempt", "application_id", "attempt", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    prefix: Mapped[str] = mapped_column(String(1))
+    serial: Mapped[int] = mapped_column(Integer)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    attempt: Mapped[int] = mapped_column(Integer)
+    allocated_by: Mapped[str] = mapped_column(String(64))
+    allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PrintedBook(Base):
+    """One personalised passport book: its data page in the document store, its QC result
+    and what became of it (``storage.printing`` owns the status changes)."""
+
+    __tablename__ = "printed_books"
+    __table_args__ = (Index("ix_printed_books_status_issue_date", "status", "issue_date"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    number: Mapped[str] = mapped_column(ForeignKey("passport_numbers.number"), unique=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # printed | qc_failed | cancelled | issued
+    cancel_reason: Mapped[str | None] = mapped_column(String(32))
+    page_key: Mapped[str] = mapped_column(String(255))
+    page_sha256: Mapped[str] = mapped_column(String(64))
+    qc: Mapped[dict[str, Any]]
+    issue_date: Mapped[date] = mapped_column(Date)
+    expiry_date: Mapped[date] = mapped_column(Date)
+    printed_by: Mapped[str] = mapped_column(String(64))
+    printed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_by: Mapped[str | None] = mapped_column(String(64))
+    cancelled_at: Mapped[datetime | None]
+    handed_over_by: Mapped[str | None] = mapped_column(String(64))
+    handed_over_at: Mapped[datetime | None]
+    collector: Mapped[str | None] = mapped_column(String(16))  # holder | family | post
+
+
+__all__ += ["PassportNumber", "PassportNumberSeries", "PrintedBook"]
+
+
+class Office(Base):
+    """A Kantor Imigrasi as configured by ``paspor stations load`` (``rules/stations.py``)."""
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(64))  # office hours are local times
+    is_default: Mapped[bool] = mapped_column(Boolean)
+    fingerprints_required: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    config_version: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Station(Base):
+    """One counter: its equipment, daily hours ("HH:MM", office time), slots and quota.
+    Never deleted (appointments refer to it); a station left out of a load is inactive."""
+
+    __tablename__ = "stations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))  # biometrics | printing
+    equipment: Mapped[list[str]] = mapped_column(JSON)
+    opens: Mapped[str] = mapped_column(String(5))
+    closes: Mapped[str] = mapped_column(String(5))
+    breaks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    daily_quota: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Appointment(Base):
+    """An applicant's slot at a station. A slot holds at most one appointment that is not
+    cancelled, and an application at most one booked appointment (partial unique indexes
+    below): concurrent bookers cannot double-book, the loser retries the next slot."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    day: Mapped[date] = mapped_column(Date)  # the office's local date of the slot
+    starts_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # booked | attended | no_show | cancelled
+    booked_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+Index("ix_appointments_station_day", Appointment.station_id, Appointment.day)
+Index(
+    "uq_appointments_station_slot",
+    Appointment.station_id,
+    Appointment.starts_at,
+    unique=True,
+    sqlite_where=Appointment.status != "cancelled",
+    postgresql_where=Appointment.status != "cancelled",
+)
+Index(
+    "uq_appointments_application_booked",
+    Appointment.application_id,
+    unique=True,
+    sqlite_where=Appointment.status == "booked",
+    postgresql_where=Appointment.status == "booked",
+)
+
+
+class Capture(Base):
+    """One photo-and-fingerprint capture: the images by key and hash in the document store,
+    the photo check's figures, and whether it was accepted or must be taken again."""
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id"), index=True)
+    photo_key: Mapped[str] = mapped_column(String(255))
+    photo_sha256: Mapped[str] = mapped_column(String(64))
+    # [{"key", "sha256", "check": {...}}] in capture order
+    fingerprints: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    photo_check: Mapped[dict[str, Any]]
+    outcome: Mapped[str] = mapped_column(String(16))  # accepted | retake
+    failed: Mapped[list[str]] = mapped_column(JSON)  # names of the checks that failed
+    operator: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ += ["Appointment", "Capture", "Office", "Station"]

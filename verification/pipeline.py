@@ -17,6 +17,7 @@ from verification.findings import Finding
 from verification.fraud.glyphs import nik_glyph_findings
 from verification.fraud.metadata import image_metadata_findings
 from verification.fraud.pdf import pdf_findings
+from verification.fraud.pdflayer import text_layer_findings
 from verification.media import UploadLimits, inspect_upload
 from verification.packet import DocumentRef, Packet
 from verification.reading.loader import load_pages
@@ -110,11 +111,14 @@ def _ktp_glyphs(
 
 
 def document_forensics(doc: DocumentRead, data: bytes, ctx: CheckContext) -> list[Finding]:
-    """Fraud and tamper findings on one uploaded file whose bytes are ``data``: PDF forensics,
-    image metadata and, for a KTP image, its NIK glyphs."""
+    """Fraud and tamper findings on one uploaded file whose bytes are ``data``: PDF forensics
+    (revisions, producer, fonts, the text layer against the page), image metadata and, for a
+    KTP image, its NIK glyphs."""
     if doc.status in ("missing", "refused"):
         return []
     findings = pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
+    if data.startswith(b"%PDF-"):
+        findings += text_layer_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
     findings += image_metadata_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
     if doc.type in KTP_TYPES and not data.startswith(b"%PDF-"):
         findings += _ktp_glyphs(data, document=doc.type, sha256=doc.sha256, ctx=ctx)

@@ -32,7 +32,12 @@ from storage.applications import change_stage, get_application_by_id
 from storage.audit import append_event
 from storage.documents import add_extraction, latest_extraction, list_documents
 from storage.findings import add_findings
-from storage.fraud import duplicate_applications, prior_passports, reused_documents
+from storage.fraud import (
+    duplicate_applications,
+    near_duplicate_documents,
+    prior_passports,
+    reused_documents,
+)
 from storage.models import Application, Document, Extraction
 from storage.store.base import check_hash
 from storage.watchlist import watchlist_hits
@@ -157,6 +162,7 @@ def _cross_application(
     return [
         *duplicate_applications(session, application_id=app.id, process=services.process, ctx=ctx),
         *reused_documents(session, application_id=app.id, ctx=ctx),
+        *near_duplicate_documents(session, application_id=app.id, store=services.store, ctx=ctx),
         *prior_passports(session, application_id=app.id, ctx=ctx),
         *watchlist_hits(session, form=app.form, today=today, ctx=ctx),
     ]
@@ -213,7 +219,7 @@ def verify_application(
     )
     for doc_type, data in files.items():
         extra += document_forensics(reads[doc_type], data, ctx)
-    with services.sessions() as session:
+    with services.sessions.begin() as session:  # fingerprints of new images are stored
         extra += _cross_application(session, app, services, ctx, today)
     document_ids = {doc.doc_type: doc.id for doc in docs}
     hashes = {doc.doc_type: doc.sha256 for doc in docs}

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import random
+from datetime import date
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rules.checking import check_context
 from rules.policy import default_policy
 from rules.process import Process
 from storage.applications import change_stage
+from storage.documents import add_document
 from storage.findings import add_findings, list_findings
-from storage.fraud import duplicate_applications, reused_documents
-from storage.models import Application
+from storage.fraud import (
+    duplicate_applications,
+    fingerprint_documents,
+    near_duplicate_documents,
+    record_fraud_checks,
+    reused_documents,
+)
+from storage.models import Application, DocumentFingerprint, FingerprintKey
+from storage.store import DocumentStore, FileSystemStore, document_key, sha256_hex
 from tests.factories import applicant
 from tests.storage.conftest import NewApplication, stored_document
 from verification.checks.case import CheckContext
+from verification.synthetic.kk import render_kk
+from verification.synthetic.ktp import render_ktp
+from verification.synthetic.people import generate_family
+from verification.synthetic.variants import reused_variant
 
 OTHER_NIK = "1471020507850001"  # fictitious: a man born 05-07-1985
 
@@ -133,3 +148,136 @@ def test_unknown_application_is_a_clear_error(
         reused_documents(session, application_id=999, ctx=ctx)
     with sessions() as session:
         assert session.scalar(select(Application.id)) is None
+
+
+# Near-duplicate images: real synthetic documents in a real document store.
+
+
+def _ktp_bytes(seed: int, *, degraded: bool = False) -> bytes:
+    rng = random.Random(seed)
+    family = generate_family(rng)
+    return render_ktp(family, family.applicant, rng, degraded=degraded).data
+
+
+def _upload(
+    sessions: sessionmaker[Session], store: DocumentStore, app_id: int, doc_type: str, data: bytes
+) -> int:
+    """Store ``data`` as a document of the application, as intake does; its id."""
+    with sessions.begin() as session:
+        number = session.get(Application, app_id).number  # type: ignore[union-attr]
+        key = document_key(number, doc_type, sha256_hex(data))
+        store.put(key, data, media_type="image/jpeg")
+        return add_document(
+            session, application_id=app_id, doc_type=doc_type, original_name=f"{doc_type}.jpg",
+            status="stored", actor="tester", media_type="image/jpeg", size=len(data),
+            sha256=sha256_hex(data), object_key=key,
+        ).id  # fmt: skip
+
+
+@pytest.mark.parametrize("degraded", [False, True])
+@pytest.mark.parametrize("variant", ["cropped", "rephotographed"])
+def test_a_nearly_identical_image_in_another_application_is_reuse(
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    fs_store: FileSystemStore,
+    ctx: CheckContext,
+    degraded: bool,
+    variant: str,
+) -> None:
+    first = new_application("APP-2026-000101")
+    second = new_application("APP-2026-000102", nik=OTHER_NIK, nama="BUDI SANTOSO")
+    third = new_application("APP-2026-000103", nik="3201014101900002", nama="SITI AMINAH")
+    genuine = _ktp_bytes(61, degraded=degraded)
+    _upload(sessions, fs_store, first, "ktp", genuine)
+    _upload(sessions, fs_store, third, "ktp", _ktp_bytes(62, degraded=degraded))  # a stranger
+    copy = reused_variant(genuine, random.Random(4), kind=variant)
+    copy_id = _upload(sessions, fs_store, second, "ktp", copy)
+    with sessions.begin() as session:
+        for app_id in (first, third):  # earlier applications were checked when they came in
+            near_duplicate_documents(session, application_id=app_id, store=fs_store, ctx=ctx)
+        findings = near_duplicate_documents(session, application_id=second, store=fs_store, ctx=ctx)
+    assert [(f.code, f.document, f.observed) for f in findings] == [
+        ("fraud.document_reused", "ktp", "APP-2026-000101")
+    ]
+    details = findings[0].evidence.details
+    assert details["method"].startswith("near-duplicate image")
+    assert details["document_id"] == copy_id
+    [other] = details["other"]
+    assert other["number"] == "APP-2026-000101"
+    assert other["score"] >= other["threshold"] == details["parameters"]["threshold"]
+    assert OTHER_NIK not in findings[0].message and "BUDI" not in findings[0].message
+
+
+def test_strangers_documents_and_byte_identical_copies_are_not_near_duplicates(
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    fs_store: FileSystemStore,
+    ctx: CheckContext,
+) -> None:
+    first = new_application("APP-2026-000101")
+    second = new_application("APP-2026-000102", nik=OTHER_NIK)
+    _upload(sessions, fs_store, first, "ktp", _ktp_bytes(71))
+    _upload(sessions, fs_store, first, "akta_kelahiran", _ktp_bytes(73))
+    _upload(sessions, fs_store, second, "ktp", _ktp_bytes(72))
+    _upload(sessions, fs_store, second, "akta_kelahiran", _ktp_bytes(73))  # the same bytes
+    with sessions.begin() as session:
+        near_duplicate_documents(session, application_id=first, store=fs_store, ctx=ctx)
+        near = near_duplicate_documents(session, application_id=second, store=fs_store, ctx=ctx)
+        exact = reused_documents(session, application_id=second, ctx=ctx)
+    assert near == []  # the byte-identical file is reused_documents' finding, once
+    assert [(f.document, f.evidence.details["method"][:14]) for f in exact] == [
+        ("akta_kelahiran", "byte-identical")
+    ]
+
+
+def test_fingerprints_are_computed_once(
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    fs_store: FileSystemStore,
+) -> None:
+    app_id = new_application("APP-2026-000101")
+    ids = [_upload(sessions, fs_store, app_id, "ktp", _ktp_bytes(81, degraded=True))]
+    ids.append(_upload(sessions, fs_store, app_id, "foto", b"\xff\xd8 not really a JPEG"))
+    with sessions.begin() as session:
+        assert fingerprint_documents(session, store=fs_store, document_ids=ids) == 2
+    with sessions.begin() as session:
+        assert fingerprint_documents(session, store=fs_store, document_ids=ids) == 0
+        rows = {r.document_id: r for r in session.scalars(select(DocumentFingerprint))}
+        keys = session.scalar(select(func.count()).select_from(FingerprintKey))
+    assert (rows[ids[0]].status, rows[ids[0]].layout) == ("ok", "ktp")
+    assert rows[ids[1]].status == "unreadable"  # not tried again, and no keys
+    assert keys and keys > 500
+
+
+def test_a_family_card_photographed_again_is_shared_within_one_kk_only(
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    fs_store: FileSystemStore,
+    process: Process,
+    ctx: CheckContext,
+) -> None:
+    rng = random.Random(91)
+    kk = render_kk(generate_family(rng), rng, form="photo").data
+    sibling = new_application("APP-2026-000101")
+    stranger = new_application("APP-2026-000102", nik=OTHER_NIK, no_kk="1471029999150001")
+    mine = new_application("APP-2026-000103", nik="3201014101900002")
+    _upload(sessions, fs_store, sibling, "kk", kk)
+    _upload(
+        sessions, fs_store, stranger, "kk", reused_variant(kk, random.Random(1), kind="resized")
+    )
+    _upload(sessions, fs_store, mine, "kk", reused_variant(kk, random.Random(2), kind="rotated"))
+    with sessions.begin() as session:
+        for app_id in (sibling, stranger):
+            fingerprint_documents(session, store=fs_store, document_ids=[
+                d.id for d in session.get(Application, app_id).documents  # type: ignore[union-attr]
+            ])  # fmt: skip
+        findings = record_fraud_checks(
+            session, application_id=mine, process=process, ctx=ctx, today=date(2026, 12, 1),
+            actor="verifier", store=fs_store,
+        )  # fmt: skip
+    reused = [f for f in findings if f.code == "fraud.document_reused"]
+    assert [f.observed for f in reused] == ["APP-2026-000102"]  # the sibling's copy is expected
+    with sessions() as session:
+        stored = list_findings(session, application_id=mine)
+        assert [r.evidence["details"]["other"][0]["number"] for r in stored
+                if r.code == "fraud.document_reused"] == ["APP-2026-000102"]  # fmt: skip

@@ -25,6 +25,15 @@ TABLES = {
     "audit_head",
     "watchlist_entries",
     "passport_records",
+    "document_fingerprints",
+    "fingerprint_keys",
+    "passport_number_series",
+    "passport_numbers",
+    "printed_books",
+    "offices",
+    "stations",
+    "appointments",
+    "captures",
     "alembic_version",
 }
 
