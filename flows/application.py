@@ -23,25 +23,32 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from prefect import flow, get_run_logger, suspend_flow_run, task
 from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
 from prefect.context import get_run_context
 from prefect.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound
 from prefect.flow_runs import resume_flow_run
 from prefect.input import RunInput
 from sqlalchemy import select
 
+from flows.limits import PRINTERS
+from flows.stages.biometrics import book_appointment
 from flows.stages.handoff import waiting_task
+from flows.stages.printing import PrintResult, print_passport
 from flows.stages.verification import VerificationOutcome, start_verification, verify_application
 from flows.wiring import get_services
 from rules.policy import default_policy
 from storage.applications import get_application_by_id, set_flow_run
-from storage.models import Document, HumanTask, StageEvent
+from storage.models import Capture, Document, HumanTask, StageEvent
+from storage.printing import live_book
+from storage.store.base import check_hash
 from verification.errors import is_retryable
+from verification.printing.qc import mrz_engine
 from verification.reading.ocr import TesseractEngine
 
 __all__ = [
@@ -59,7 +66,7 @@ WAITING_TASKS = {
     "review": ("review", "reupload"),
     "approval": ("approval",),
     "biometrics": ("biometrics",),
-    "printing": ("printing",),
+    "printing": ("handover", "printing"),
 }
 GRACE = timedelta(days=30)  # how long past its deadline a suspended run still waits
 MAX_STEPS = 50  # stage visits per run: a loop that long is a bug, not a process
@@ -146,6 +153,70 @@ def verification(application_id: int) -> str:
     return verify(application_id, verification_round(application_id)).stage
 
 
+@task(
+    name="book-appointment",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=_retry_infrastructure,
+)
+def book(application_id: int) -> int:
+    """The application's biometrics appointment (the booked one, or the next free slot)."""
+    booking = book_appointment(
+        get_services(), application_id, today=date.today(), policy=default_policy()
+    )
+    return booking.appointment_id
+
+
+@task(name="needs-printing", cache_policy=NO_CACHE)
+def needs_printing(application_id: int) -> bool:
+    """No live book yet and no operator's printing task open (after repeated QC failures)."""
+    with get_services().sessions() as session:
+        if live_book(session, application_id=application_id) is not None:
+            return False
+        return waiting_task(session, application_id=application_id, kinds=("printing",)) is None
+
+
+def _captured_photo(application_id: int) -> bytes | None:
+    services = get_services()
+    with services.sessions() as session:
+        key = session.scalar(
+            select(Capture.photo_key)
+            .where(Capture.application_id == application_id, Capture.outcome == "accepted")
+            .order_by(Capture.id.desc())
+            .limit(1)
+        )
+    return check_hash(key, services.store.get(key)) if key else None
+
+
+@task(
+    name="print-passport",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=_retry_infrastructure,
+)
+def print_book(application_id: int) -> PrintResult:
+    """Print, QC and (for misprints) reprint, one printer at a time."""
+    with concurrency(PRINTERS, occupy=1, strict=True):
+        result = print_passport(
+            get_services(),
+            application_id,
+            policy=default_policy(),
+            today=date.today(),
+            ocr_engine=mrz_engine(),
+            photo=_captured_photo(application_id),
+        )
+    get_run_logger().info(
+        "application %s: book %s %s, %d misprint(s)",
+        application_id,
+        result.book_id,
+        result.status,
+        len(result.misprints),
+    )
+    return result
+
+
 @task(name="current-stage", cache_policy=NO_CACHE)
 def current_stage(application_id: int) -> str:
     with get_services().sessions() as session:
@@ -193,6 +264,11 @@ def process_application(application_id: int) -> str:
             return stage
         if stage in ("intake", "verification"):
             verification(application_id)
+            continue
+        if stage == "biometrics":
+            book(application_id)
+        if stage == "printing" and needs_printing(application_id):
+            print_book(application_id)
             continue
         waiting = waiting_for(application_id, stage)
         if waiting is None:

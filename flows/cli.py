@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from flows import cli_workflow
+from flows import cli_counter, cli_workflow
 from flows.wiring import Services, get_services, get_settings
 from rules.checking import check_context
 from rules.policy import default_policy
@@ -47,6 +47,7 @@ app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(fraud_app, name="fraud")
 app.add_typer(passports_app, name="passports")
 cli_workflow.register(app)
+cli_counter.register(app)
 
 CLI_ACTOR = "cli"
 

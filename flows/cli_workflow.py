@@ -31,26 +31,26 @@ from storage.models import Application
 from storage.tasks import claim_task, list_tasks, unclaim_task
 from verification.errors import PasporError
 
-__all__ = ["register"]
+__all__ = ["fail", "register", "resume", "services_or_fail"]
 
 review_app = typer.Typer(no_args_is_help=True, help="Human review of routed applications.")
 
 User = Annotated[str, typer.Option("--user", help="Who acts (their user name)")]
 
 
-def _fail(message: str) -> typer.Exit:
+def fail(message: str) -> typer.Exit:
     typer.secho(message, err=True, fg=typer.colors.RED)
     return typer.Exit(1)
 
 
-def _services() -> Services:
+def services_or_fail() -> Services:
     services = get_services()
     if current_revision(services.engine) != head_revision():
-        raise _fail("the database schema is not up to date: run `paspor db upgrade` first")
+        raise fail("the database schema is not up to date: run `paspor db upgrade` first")
     return services
 
 
-def _resume(flow_run_id: str | None, *, task_id: int, outcome: str, decision: int | None) -> None:
+def resume(flow_run_id: str | None, *, task_id: int, outcome: str, decision: int | None) -> None:
     if not flow_run_id:
         typer.echo("  no flow run carries this application yet: `paspor run NUMBER` starts one")
         return
@@ -76,7 +76,7 @@ def review_list(
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
 ) -> None:
     """The review queue: most urgent first (priority, then deadline)."""
-    services = _services()
+    services = services_or_fail()
     now = datetime.now(UTC)
     with services.sessions() as session:
         tasks = list_tasks(
@@ -107,24 +107,24 @@ def review_list(
 @review_app.command("claim")
 def review_claim(task_id: int, user: User) -> None:
     """Take a task (first come, first served)."""
-    services = _services()
+    services = services_or_fail()
     try:
         with services.sessions.begin() as session:
             claim_task(session, task_id=task_id, user=user)
     except PasporError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(f"task {task_id} claimed by {user}")
 
 
 @review_app.command("unclaim")
 def review_unclaim(task_id: int, user: User) -> None:
     """Put a task you hold back in the queue."""
-    services = _services()
+    services = services_or_fail()
     try:
         with services.sessions.begin() as session:
             unclaim_task(session, task_id=task_id, user=user)
     except PasporError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(f"task {task_id} back in the queue")
 
 
@@ -143,7 +143,7 @@ def review_decide(
     reason_code: Annotated[str | None, typer.Option(help="reject: a policy reason code")] = None,
 ) -> None:
     """Decide a claimed review task; the application's flow run is resumed afterwards."""
-    services = _services()
+    services = services_or_fail()
     decision = ReviewDecision(
         verdict,
         reason=reason,
@@ -162,9 +162,9 @@ def review_decide(
             policy=default_policy(),
         )
     except PasporError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     _report(result, f"task {task_id}: {verdict.value}")
-    _resume(result.flow_run_id, task_id=task_id, outcome=verdict.value, decision=result.decision_id)
+    resume(result.flow_run_id, task_id=task_id, outcome=verdict.value, decision=result.decision_id)
 
 
 def _report(result: DecisionResult, what: str) -> None:
@@ -186,17 +186,17 @@ def approve(
 ) -> None:
     """Adjudicate: approve applications (one, several, or all clean ones), or reject one."""
     if not user:
-        raise _fail("say who adjudicates: --user NAME")
-    services = _services()
+        raise fail("say who adjudicates: --user NAME")
+    services = services_or_fail()
     policy = default_policy()
     chosen = list(numbers or [])
     if all_clean:
         chosen += [n for n in clean_in_approval(services) if n not in chosen]
     if not chosen:
-        raise _fail("no application to adjudicate")
+        raise fail("no application to adjudicate")
     if reject is not None:
         if len(chosen) != 1:
-            raise _fail("reject one application at a time")
+            raise fail("reject one application at a time")
         try:
             result = adjudicate(
                 services,
@@ -209,15 +209,15 @@ def approve(
                 note=note,
             )
         except PasporError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         typer.echo(f"{result.number}: rejected ({reject})")
-        _resume(result.flow_run_id, task_id=0, outcome="rejected", decision=result.decision_id)
+        resume(result.flow_run_id, task_id=0, outcome="rejected", decision=result.decision_id)
         return
     done, refused = approve_many(services, chosen, user=user, role=role, policy=policy)
     for result in done:
         typer.echo(f"{result.number}: {result.note or 'approved -> ' + result.stage}")
         if result.complete:
-            _resume(result.flow_run_id, task_id=0, outcome="approved", decision=result.decision_id)
+            resume(result.flow_run_id, task_id=0, outcome="approved", decision=result.decision_id)
     for number, why in refused:
         typer.secho(f"{number}: not approved: {why}", err=True, fg=typer.colors.RED)
     typer.echo(f"{len(done)} approved, {len(refused)} refused")
@@ -232,11 +232,11 @@ def upload(
     user: Annotated[str, typer.Option("--user", help="Who uploads")] = "applicant",
 ) -> None:
     """Upload a document the review asked for again."""
-    services = _services()
+    services = services_or_fail()
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise _fail(f"{file.name}: cannot be read ({exc.strerror})") from None
+        raise fail(f"{file.name}: cannot be read ({exc.strerror})") from None
     try:
         result = receive_upload(
             services,
@@ -248,19 +248,19 @@ def upload(
             limits=services.settings.upload_limits(),
         )
     except PasporError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if result is None:
         typer.echo(f"{number}: {doc_type} stored; other requested documents still awaited")
         return
     _report(result, f"{doc_type} stored, every requested document in")
-    _resume(result.flow_run_id, task_id=0, outcome="uploaded", decision=None)
+    resume(result.flow_run_id, task_id=0, outcome="uploaded", decision=None)
 
 
 def run(
     numbers: Annotated[list[str], typer.Argument(help="Application numbers")],
 ) -> None:
     """Start the application flow for each application that no live flow run carries."""
-    services = _services()
+    services = services_or_fail()
     from flows.runs import recover
 
     ids = {}
@@ -269,11 +269,11 @@ def run(
             try:
                 ids[get_application(session, number=number).id] = number
             except PasporError as exc:
-                raise _fail(str(exc)) from None
+                raise fail(str(exc)) from None
     try:
         started = set(recover(services, only=list(ids)))
     except Exception as exc:
-        raise _fail(
+        raise fail(
             f"cannot start the flow ({type(exc).__name__}): is `paspor serve` running?"
         ) from None
     for app_id, number in ids.items():
@@ -290,7 +290,7 @@ def serve(
 ) -> None:
     """Serve the application flow (and the maintenance schedule) until interrupted, with a
     local Prefect server unless one answers on the port (or --no-server)."""
-    services = _services()
+    services = services_or_fail()
     from flows.serving import local_prefect_server, serving
 
     with contextlib.ExitStack() as stack:

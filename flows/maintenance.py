@@ -1,4 +1,5 @@
-"""The scheduled maintenance flow: late tasks escalated, stalled runs resumed, orphans restarted.
+"""The scheduled maintenance flow: late tasks escalated, uncollected passports cancelled,
+stalled runs resumed, orphans restarted.
 
 Scheduled by ``paspor serve`` (and ``prefect.yaml``) every 15 minutes, one run at a time.
 Besides escalating late tasks, it resumes application runs left suspended on a task that is
@@ -8,6 +9,7 @@ that failed (the Prefect server was away) leaves exactly this state behind.
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from prefect import flow, get_run_logger, task
@@ -19,6 +21,7 @@ from flows.application import WAITING_TASKS, resume_application
 from flows.runs import recover
 from flows.stages.handoff import waiting_task
 from flows.stages.maintenance import escalate_overdue
+from flows.stages.printing import cancel_uncollected
 from flows.wiring import get_services
 from rules.policy import default_policy
 from storage.models import Application
@@ -68,8 +71,23 @@ def restart_orphans() -> int:
     return len(recover(get_services()))
 
 
+@task(name="cancel-uncollected", cache_policy=NO_CACHE)
+def cancel_uncollected_books() -> int:
+    """Books not collected within the policy's days are cancelled (their runs then end)."""
+    services = get_services()
+    expired = cancel_uncollected(services, today=date.today(), policy=default_policy())
+    for book in expired:
+        resume_application(book.flow_run_id, task_id=book.task_id or 0, outcome="not_collected")
+    return len(expired)
+
+
 @flow(name="maintenance", flow_run_name="maintenance")
 def maintenance() -> dict[str, int]:
-    counts = {"escalated": escalate(), "resumed": resume_stalled(), "started": restart_orphans()}
+    counts = {
+        "escalated": escalate(),
+        "not_collected": cancel_uncollected_books(),
+        "resumed": resume_stalled(),
+        "started": restart_orphans(),
+    }
     get_run_logger().info("maintenance: %s", counts)
     return counts

@@ -24,7 +24,10 @@ from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.application import process_application
+from flows.limits import ensure_limits
 from flows.maintenance import maintenance
+from flows.stages.biometrics import ensure_default_stations
+from flows.wiring import get_services
 
 __all__ = ["local_prefect_server", "serving"]
 
@@ -36,7 +39,11 @@ def serving(
     *, limit: int = 2, poll_seconds: float = 1.0, schedules: bool = True
 ) -> Iterator[Runner]:
     """Serve the application flow (and the scheduled maintenance flow) until the block ends;
-    ``limit`` flow runs at once."""
+    ``limit`` flow runs at once. The office's stations (the shipped configuration when none
+    is stored) and the concurrency limits of stations and printers are set up first."""
+    services = get_services()
+    ensure_default_stations(services, actor="paspor-serve")
+    ensure_limits(services)
     runner = Runner(name="paspor", query_seconds=poll_seconds, limit=limit)
     deployments = [process_application.to_deployment(name="paspor")]
     if schedules:

@@ -31,7 +31,7 @@ from flows.stages.handoff import waiting_task
 from flows.wiring import Services
 from rules.calendar import WorkingCalendar, default_calendar
 from rules.policy import Policy
-from rules.stations import STATION_LIMIT_SLOTS, station_limit_name
+from rules.stations import STATION_LIMIT_SLOTS, default_stations, station_limit_name
 from storage.applications import change_stage, get_application, get_application_by_id
 from storage.biometrics import (
     AppointmentRow,
@@ -40,6 +40,7 @@ from storage.biometrics import (
     book_next_slot,
     booked_appointment,
     close_appointment,
+    load_stations,
     station_appointments,
 )
 from storage.models import Appointment, Office, Station, utcnow
@@ -56,6 +57,7 @@ __all__ = [
     "StationLimit",
     "book_appointment",
     "capture_limit",
+    "ensure_default_stations",
     "record_capture",
     "station_limits",
     "todays_appointments",
@@ -282,3 +284,14 @@ def station_limits(services: Services) -> list[StationLimit]:
             select(Station.code).where(Station.active.is_(True)).order_by(Station.code)
         )
         return [StationLimit(station_limit_name(code), STATION_LIMIT_SLOTS) for code in codes]
+
+
+def ensure_default_stations(services: Services, *, actor: str) -> bool:
+    """Store the shipped station configuration (``rules/stations.yaml``) when the database
+    has no office yet; True when it did. An office's own file (``paspor stations load``)
+    replaces it."""
+    with services.sessions.begin() as session:
+        if session.scalar(select(Office.id).limit(1)) is not None:
+            return False
+        load_stations(session, config=default_stations(), actor=actor)
+    return True

@@ -17,14 +17,20 @@ from flows.application import resume_application
 from flows.runs import start_run
 from flows.serving import serving
 from flows.stages.approval import adjudicate
+from flows.stages.biometrics import record_capture
+from flows.stages.printing import hand_over
 from flows.stages.review import ReviewDecision, Verdict, decide
 from flows.wiring import Services, get_services, get_settings
 from rules.policy import default_policy
 from storage.applications import get_application_by_id
+from storage.biometrics import booked_appointment
 from storage.models import HumanTask
+from storage.printing import live_book
 from storage.tasks import claim_task
 from tests.flows.conftest import submit
+from verification.synthetic.fingerprint import fingerprint_bytes
 from verification.synthetic.packet import write_packet
+from verification.synthetic.portrait import portrait_bytes
 
 POLICY = default_policy()
 
@@ -70,9 +76,7 @@ def _stage(services: Services, app_id: int) -> tuple[str, str | None]:
         return app.stage, app.flow_run_id
 
 
-def test_a_flagged_application_waits_for_review_and_approval(
-    served: Services, tmp_path: Path
-) -> None:
+def test_a_flagged_application_from_review_to_issued(served: Services, tmp_path: Path) -> None:
     services = served
     packet = write_packet(tmp_path / "p", seed=777, kk_form="pdf_text")
     form_file = packet.folder / "application.json"
@@ -110,5 +114,25 @@ def test_a_flagged_application_waits_for_review_and_approval(
     assert resume_application(second.flow_run_id, task_id=0, outcome="approved")
     _wait(run_id, ("Suspended",))
     assert _stage(services, app_id) == ("biometrics", str(run_id))
-    # resuming a run that is not suspended is refused quietly: the database holds the decision
-    assert not resume_application(str(run_id), task_id=0, outcome="again") or True
+    with services.sessions() as session:  # the flow booked the appointment
+        assert booked_appointment(session, application_id=app_id) is not None
+
+    captured = record_capture(
+        services,
+        number,
+        photo=portrait_bytes(seed=3),
+        fingerprints=[fingerprint_bytes(seed=1), fingerprint_bytes(seed=2)],
+        user="yanti",
+        role="biometric_operator",
+        policy=POLICY,
+    )
+    assert captured.accepted, captured.failed
+    assert resume_application(captured.flow_run_id, task_id=captured.task_id, outcome="captured")
+    _wait(run_id, ("Suspended",), seconds=180)  # printed and QC'd, waiting for the handover
+    with services.sessions() as session:
+        book = live_book(session, application_id=app_id)
+        assert book is not None and book.status == "printed"
+    handed = hand_over(services, number, user="rudi", role="printing_operator", policy=POLICY)
+    assert resume_application(handed.flow_run_id, task_id=handed.task_id or 0, outcome="issued")
+    _wait(run_id, ("Completed",))
+    assert _stage(services, app_id)[0] == "issued"
