@@ -1,18 +1,27 @@
 """Fraud and tamper detection on synthetic documents (issue 5 targets).
 
-Builds tampered copies of synthetic documents for every class a detector exists for, at several
-strengths, plus genuine documents (clean and degraded), runs the real detectors and prints
-recall per class, the false-positive rate on genuine documents and median seconds per document.
+Builds tampered copies of synthetic documents for every class a detector exists for, at
+several strengths, on clean and degraded documents, plus genuine documents; runs every
+detector on every document, as the verification stage would, and prints:
 
-    .venv/bin/python benchmarks/fraud_detection.py --count 100
+- recall per tampered class (the class's own finding code);
+- false positives on genuine documents: any fraud finding from the detectors the pipeline
+  runs, and separately from the detectors measured here but not wired in (below target);
+- median and 95th-percentile CPU seconds per document (every detector, Tesseract included);
+- document reuse: recall per re-used variant and false matches between different people's
+  documents of the same type (the perceptual fingerprint and its confirmation).
 
-Classes without a detector yet are listed as such, not scored.
+    .venv/bin/python benchmarks/fraud_detection.py --count 60
+
+Run it on an idle machine: the seconds are only meaningful then.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -20,140 +29,297 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
+import cv2
+
+from verification.fraud.copymove import copy_move_signals
 from verification.fraud.glyphs import nik_glyph_signals
+from verification.fraud.jpeg import jpeg_signals
 from verification.fraud.metadata import image_metadata_signals
 from verification.fraud.pdf import inspect_pdf
+from verification.fraud.pdflayer import text_layer_signals
+from verification.fraud.signals import Signal
+from verification.fraud.similarity import confirm, prepare
+from verification.fraud.splice import splice_signals
 from verification.reading.loader import load_pages
 from verification.synthetic.akta import render_akta
+from verification.synthetic.copymove import STRENGTHS as COPY_STRENGTHS
+from verification.synthetic.copymove import copy_moved
 from verification.synthetic.fonts import SANS, SANS_BOLD, SERIF_BOLD
 from verification.synthetic.kk import kk_page, render_kk
 from verification.synthetic.ktp import Retyped, render_ktp
 from verification.synthetic.people import Family, generate_family
-from verification.synthetic.tamper import append_revision, retyped_value, rewritten_by, saved_by
+from verification.synthetic.splice import STRENGTHS as SPLICE_STRENGTHS
+from verification.synthetic.splice import recompressed_region, spliced
+from verification.synthetic.tamper import (
+    HIDINGS,
+    altered_value,
+    append_revision,
+    covered_value,
+    edited_text_layer,
+    hidden_value,
+    retyped_value,
+    rewritten_by,
+    saved_by,
+    scanned_page,
+    searchable_scan,
+)
+from verification.synthetic.variants import VARIANT_KINDS, reused_variant
 
+Builder = Callable[[Family, random.Random], bytes]
 EDITORS = ("iLovePDF", "Sejda PDF Desktop", "Adobe Photoshop 25.0", "PDFescape Online")
 FONTS = ("Times-Roman", "Courier", "Helvetica-Oblique", "Helvetica-Bold")
-
-
-def _update(family: Family, rng: random.Random) -> bytes:
-    form = rng.choice(("pdf_text", "pdf_scan"))
-    producer = rng.choice((None, *EDITORS))  # an update that says who made it, or not
-    return append_revision(render_kk(family, rng, form=form).data, producer=producer)
-
-
-def _editor(family: Family, rng: random.Random) -> bytes:
-    return rewritten_by(kk_page(family), title="KK", producer=rng.choice(EDITORS))
-
-
-def _font(family: Family, rng: random.Random) -> bytes:
-    member = rng.choice(family.members)
-    value = rng.choice((member.nik, member.nama, member.tanggal_lahir.strftime("%d-%m-%Y")))
-    return retyped_value(kk_page(family), title="KK", value=value, font=rng.choice(FONTS))
-
-
 IMAGE_EDITORS = ("Adobe Photoshop 25.0 (Windows)", "GIMP 2.10.36", "Snapseed", "Photopea")
+RETYPES = ((SANS_BOLD, 34), (SANS_BOLD, 43), (SANS_BOLD, 41), (SANS, 38), (SERIF_BOLD, 38))
+# Detectors the verification stage runs (verification.pipeline.document_forensics) and the
+# ones measured here only, because they are below their targets.
+WIRED = ("pdf", "pdf text layer", "metadata", "ktp glyphs", "copy_move")
+UNWIRED = ("splice", "jpeg")
 
 
-def _ktp(family: Family, rng: random.Random, *, degraded: bool) -> bytes:
-    return render_ktp(family, family.applicant, rng, degraded=degraded).data
+def _ktp(f: Family, rng: random.Random, degraded: bool) -> bytes:
+    return render_ktp(f, f.applicant, rng, degraded=degraded).data
 
 
-def _metadata(family: Family, rng: random.Random) -> bytes:
-    if rng.random() < 0.5:
-        image = _ktp(family, rng, degraded=rng.random() < 0.5)
-    else:
-        image = render_akta(family, family.applicant, rng, degraded=rng.random() < 0.5).data
-    return saved_by(image, software=rng.choice(IMAGE_EDITORS))
+def _image(f: Family, rng: random.Random) -> bytes:
+    """A genuine image document of any kind, clean or degraded, as forgers start from."""
+    kind = rng.choice(("ktp", "akta", "kk"))
+    degraded = rng.random() < 0.5
+    if kind == "ktp":
+        return _ktp(f, rng, degraded)
+    if kind == "akta":
+        return render_akta(f, f.applicant, rng, degraded=degraded).data
+    return render_kk(f, rng, form="photo").data
 
 
-RETYPES = (
-    (SANS_BOLD, 34, "smaller"),
-    (SANS_BOLD, 43, "larger"),
-    (SANS_BOLD, 41, "slightly larger"),
-    (SANS, 38, "regular weight"),
-    (SERIF_BOLD, 38, "serif"),
-)
+def _value(f: Family, rng: random.Random) -> str:
+    member = rng.choice(f.members)
+    return rng.choice((member.nik, member.nama, member.tanggal_lahir.strftime("%d-%m-%Y")))
 
 
-def _nik_font(degraded: bool) -> Callable[[Family, random.Random], bytes]:
-    def build(family: Family, rng: random.Random) -> bytes:
+def _update(f: Family, rng: random.Random) -> bytes:
+    form = rng.choice(("pdf_text", "pdf_scan"))
+    return append_revision(render_kk(f, rng, form=form).data, producer=rng.choice((None, *EDITORS)))
+
+
+def _nik_font(degraded: bool) -> Builder:
+    def build(f: Family, rng: random.Random) -> bytes:
         start, count = rng.randrange(6, 14), rng.choice((1, 2, 3))
-        font_file, size, _ = rng.choice(RETYPES)
+        font_file, size = rng.choice(RETYPES)
         retyped = Retyped(start, start + count, font_file, size)
-        return render_ktp(family, family.applicant, rng, degraded=degraded, retyped=retyped).data
+        return render_ktp(f, f.applicant, rng, degraded=degraded, retyped=retyped).data
 
     return build
 
 
+def _edited_layer(degraded: bool) -> Builder:
+    def build(f: Family, rng: random.Random) -> bytes:
+        scan = scanned_page(kk_page(f), rng, degraded=degraded)
+        value = _value(f, rng)
+        return edited_text_layer(scan, title="KK", old=value, new=altered_value(value, rng))
+
+    return build
+
+
+def _covered(f: Family, rng: random.Random) -> bytes:
+    value = _value(f, rng)
+    return covered_value(kk_page(f), title="KK", old=value, new=altered_value(value, rng))
+
+
+def _hidden(f: Family, rng: random.Random) -> bytes:
+    value = _value(f, rng)
+    new = altered_value(value, rng)
+    return hidden_value(kk_page(f), title="KK", old=value, new=new, how=rng.choice(HIDINGS))
+
+
+def _copy_move(strength: str) -> Builder:
+    return lambda f, rng: copy_moved(_image(f, rng), rng, strength=strength)
+
+
+def _splice(strength: str) -> Builder:
+    def build(f: Family, rng: random.Random) -> bytes:
+        donor = generate_family(rng)
+        return spliced(_image(f, rng), _ktp(donor, rng, False), rng, strength=strength)
+
+    return build
+
+
+def _jpeg(strength: str) -> Builder:
+    return lambda f, rng: recompressed_region(_image(f, rng), rng, strength=strength)
+
+
 # class -> (builder, the finding code that detects it)
-TAMPERED: dict[str, tuple[Callable[[Family, random.Random], bytes], str]] = {
-    "pdf_incremental_update": (_update, "fraud.pdf.edited"),
-    "pdf_editor_producer": (_editor, "fraud.pdf.edited"),
-    "pdf_font_one_field": (_font, "fraud.tamper.font"),
-    "image_metadata": (_metadata, "fraud.tamper.metadata"),
-    "ktp_nik_font clean": (_nik_font(False), "fraud.tamper.font"),
-    "ktp_nik_font degraded": (_nik_font(True), "fraud.tamper.font"),
+TAMPERED: dict[str, tuple[Builder, str]] = {
+    "pdf incremental update": (_update, "fraud.pdf.edited"),
+    "pdf editor producer": (
+        lambda f, rng: rewritten_by(kk_page(f), title="KK", producer=rng.choice(EDITORS)),
+        "fraud.pdf.edited",
+    ),
+    "pdf font one field": (
+        lambda f, rng: retyped_value(
+            kk_page(f), title="KK", value=_value(f, rng), font=rng.choice(FONTS)
+        ),
+        "fraud.tamper.font",
+    ),
+    "pdf layer edited, clean": (_edited_layer(False), "fraud.pdf.edited"),
+    "pdf layer edited, degraded": (_edited_layer(True), "fraud.pdf.edited"),
+    "pdf value covered": (_covered, "fraud.pdf.edited"),
+    "pdf value hidden": (_hidden, "fraud.pdf.edited"),
+    "image metadata": (
+        lambda f, rng: saved_by(_image(f, rng), software=rng.choice(IMAGE_EDITORS)),
+        "fraud.tamper.metadata",
+    ),
+    "ktp nik font, clean": (_nik_font(False), "fraud.tamper.font"),
+    "ktp nik font, degraded": (_nik_font(True), "fraud.tamper.font"),
+    **{f"copy-move {s}": (_copy_move(s), "fraud.tamper.copy_move") for s in COPY_STRENGTHS},
+    **{f"splice {s}": (_splice(s), "fraud.tamper.splice") for s in SPLICE_STRENGTHS},
+    **{f"jpeg region {s}": (_jpeg(s), "fraud.tamper.jpeg") for s in SPLICE_STRENGTHS},
 }
-GENUINE: dict[str, Callable[[Family, random.Random], bytes]] = {
+GENUINE: dict[str, Builder] = {
     "kk pdf_text": lambda f, rng: render_kk(f, rng, form="pdf_text").data,
     "kk pdf_scan": lambda f, rng: render_kk(f, rng, form="pdf_scan").data,
+    "kk searchable scan, clean": lambda f, rng: searchable_scan(
+        kk_page(f), rng, title="KK", degraded=False
+    ),
+    "kk searchable scan, degraded": lambda f, rng: searchable_scan(
+        kk_page(f), rng, title="KK", degraded=True
+    ),
     "kk photo": lambda f, rng: render_kk(f, rng, form="photo").data,
-    "ktp clean": lambda f, rng: _ktp(f, rng, degraded=False),
-    "ktp degraded": lambda f, rng: _ktp(f, rng, degraded=True),
+    "ktp clean": lambda f, rng: _ktp(f, rng, False),
+    "ktp degraded": lambda f, rng: _ktp(f, rng, True),
+    "akta clean": lambda f, rng: render_akta(f, f.applicant, rng, degraded=False).data,
     "akta degraded": lambda f, rng: render_akta(f, f.applicant, rng, degraded=True).data,
 }
-NOT_BUILT = (
-    "image copy_move",
-    "image splice",
-    "image jpeg (double compression)",
-    "pdf text layer vs page",
-    "perceptual-hash reuse",
-)
+REUSE_DOCS: dict[str, Builder] = {
+    "ktp clean": lambda f, rng: _ktp(f, rng, False),
+    "ktp degraded": lambda f, rng: _ktp(f, rng, True),
+    "akta": lambda f, rng: render_akta(f, f.applicant, rng, degraded=rng.random() < 0.5).data,
+    "kk photo": lambda f, rng: render_kk(f, rng, form="photo").data,
+}
+REUSE_TYPE = {"ktp clean": "ktp", "ktp degraded": "ktp", "akta": "akta_kelahiran", "kk photo": "kk"}
 
 
-def _job(job: tuple[str, int]) -> tuple[str, set[str], float]:
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the Tesseract calls)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _detect(data: bytes, ktp: bool) -> dict[str, list[Signal]]:
+    """Every detector's signals on one document."""
+    found: dict[str, list[Signal]] = {name: [] for name in (*WIRED, *UNWIRED)}
+    found["metadata"] = image_metadata_signals(data)
+    if data.startswith(b"%PDF-"):
+        found["pdf"] = inspect_pdf(data).signals
+        found["pdf text layer"] = text_layer_signals(data)
+        return found
+    image = load_pages(data)[0].image
+    if image is None:
+        return found
+    if ktp:
+        found["ktp glyphs"] = nik_glyph_signals(image)
+    found["copy_move"] = copy_move_signals(image)
+    found["splice"] = splice_signals(image)
+    found["jpeg"] = jpeg_signals(data, image)
+    return found
+
+
+def _job(job: tuple[str, int]) -> tuple[str, set[str], set[str], float]:
+    """(kind, codes from wired detectors, codes from unwired ones, seconds)."""
+    cv2.setNumThreads(1)
     kind, seed = job
     rng = random.Random(seed)
     family = generate_family(rng)
     data = TAMPERED[kind][0](family, rng) if kind in TAMPERED else GENUINE[kind](family, rng)
-    started = time.perf_counter()
-    signals = inspect_pdf(data).signals if data.startswith(b"%PDF-") else []
-    signals += image_metadata_signals(data)
-    if kind.startswith("ktp"):  # a KTP image: its NIK glyphs
-        image = load_pages(data)[0].image
-        signals += nik_glyph_signals(image) if image is not None else []
-    seconds = time.perf_counter() - started
-    return kind, {code for code, _ in signals}, seconds
+    started = _cpu()
+    found = _detect(data, ktp=kind.startswith(("ktp", "kk")) and "ktp" in kind)
+    seconds = _cpu() - started
+    wired = {code for name in WIRED for code, _ in found[name]}
+    unwired = {code for name in UNWIRED for code, _ in found[name]}
+    return kind, wired, unwired, seconds
+
+
+def _reuse_job(job: tuple[str, str, int]) -> tuple[str, str, bool, float]:
+    """(document kind, variant or "different person", judged the same, seconds)."""
+    cv2.setNumThreads(1)
+    kind, variant, seed = job
+    rng = random.Random(seed)
+    original = REUSE_DOCS[kind](generate_family(rng), rng)
+    if variant == "different person":
+        other = REUSE_DOCS[kind](generate_family(rng), rng)
+    else:
+        other = reused_variant(original, rng, kind=variant)
+    started = _cpu()
+    doc_type = REUSE_TYPE[kind]
+    a, b = (prepare(load_pages(d)[0].image, doc_type) for d in (original, other))  # type: ignore[arg-type]
+    same = confirm(a, b).same
+    return kind, variant, same, _cpu() - started
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100, help="documents per class")
+    parser.add_argument("--count", type=int, default=60, help="documents per class")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=5050)
     args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract in the workers: one thread
     kinds = [*TAMPERED, *GENUINE]
     jobs = [
         (k, args.seed + 7919 * i + 101 * n) for n, k in enumerate(kinds) for i in range(args.count)
     ]
+    reuse_jobs = [
+        (kind, variant, args.seed + 104729 * i + 37 * n + 5 * v)
+        for n, kind in enumerate(REUSE_DOCS)
+        for v, variant in enumerate((*VARIANT_KINDS, "different person"))
+        for i in range(args.count // 2 if variant != "different person" else args.count)
+    ]
+    started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        results = list(pool.map(_job, jobs, chunksize=8))
-    by_kind: dict[str, list[tuple[set[str], float]]] = defaultdict(list)
-    for kind, codes, seconds in results:
-        by_kind[kind].append((codes, seconds))
-    print(f"{len(results)} documents, {args.count} per class\n")
-    print(f"{'tampered class':<26} {'recall':>8} {'median s':>9}")  # s: detectors only
+        results = list(pool.map(_job, jobs, chunksize=4))
+        reuse = list(pool.map(_reuse_job, reuse_jobs, chunksize=4))
+    by_kind: dict[str, list[tuple[set[str], set[str], float]]] = defaultdict(list)
+    for kind, wired, unwired, seconds in results:
+        by_kind[kind].append((wired, unwired, seconds))
+    print(
+        f"{len(results)} documents ({args.count} per class) and {len(reuse)} reuse pairs "
+        f"in {time.perf_counter() - started:.0f} s with {args.workers} workers\n"
+    )
+    print(f"{'tampered class':<30} {'recall':>7}  {'median s':>8} {'p95 s':>6}")
     for kind, (_, code) in TAMPERED.items():
         group = by_kind[kind]
-        recall = sum(code in codes for codes, _ in group) / len(group)
-        median = statistics.median(s for _, s in group)
-        print(f"{kind:<26} {100 * recall:7.1f}% {median:9.3f}")
-    print(f"\n{'genuine documents':<26} {'false pos.':>10} {'median s':>9}")
+        recall = sum(code in w or code in u for w, u, _ in group) / len(group)
+        times = [s for _, _, s in group]
+        print(
+            f"{kind:<30} {100 * recall:6.1f}%  {statistics.median(times):8.3f} "
+            f"{_percentile(times, 0.95):6.3f}"
+        )
+    print(f"\n{'genuine documents':<30} {'FP wired':>8} {'FP +unwired':>11} {'median s':>8}")
+    all_times = [s for group in by_kind.values() for _, _, s in group]
     for kind in GENUINE:
         group = by_kind[kind]
-        rate = sum(bool(codes) for codes, _ in group) / len(group)
-        print(f"{kind:<26} {100 * rate:9.1f}% {statistics.median(s for _, s in group):9.3f}")
-    print("\nnot built yet (not scored):", ", ".join(NOT_BUILT))
+        wired = sum(bool(w) for w, _, _ in group) / len(group)
+        either = sum(bool(w or u) for w, u, _ in group) / len(group)
+        median = statistics.median(s for _, _, s in group)
+        print(f"{kind:<30} {100 * wired:7.1f}% {100 * either:10.1f}% {median:8.3f}")
+    print(
+        f"\nall documents: median {statistics.median(all_times):.3f} s, "
+        f"p95 {_percentile(all_times, 0.95):.3f} s CPU per document (every detector)"
+    )
+    print(f"wired in the pipeline: {', '.join(WIRED)}; measured only: {', '.join(UNWIRED)}")
+
+    print(f"\n{'reuse: document':<16} {'variant':<18} {'judged same':>11} {'median s':>8}")
+    pairs: dict[tuple[str, str], list[tuple[bool, float]]] = defaultdict(list)
+    for kind, variant, same, seconds in reuse:
+        pairs[(kind, variant)].append((same, seconds))
+    for (kind, variant), group in pairs.items():
+        share = sum(same for same, _ in group) / len(group)
+        label = "false match" if variant == "different person" else "recall"
+        median = statistics.median(s for _, s in group)
+        print(f"{kind:<16} {variant:<18} {100 * share:9.1f}% {median:8.3f}  ({label})")
     return 0
 
 

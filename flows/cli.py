@@ -390,27 +390,31 @@ def demo(
     count: Annotated[int, typer.Option(help="Synthetic packets to generate")] = 6,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic batch")] = 2026,
 ) -> None:
-    """Generate synthetic packets, take them in, read them, and show where each stands."""
+    """The whole story on the embedded defaults: synthetic packets submitted, verified by the
+    Prefect flow, clean ones approved, captured and printed, flagged ones left for review."""
     from flows.demo import run_demo
 
     services = get_services()
     upgrade(services.engine)
-    rows = run_demo(services, count=count, seed=seed)
-    typer.echo(f"{'application':<16} {'category':<9} {'stage':<8} documents / read")
+    rows, ui = run_demo(services, count=count, seed=seed, say=typer.echo)
+    typer.echo(
+        f"\n{'application':<16} {'category':<8} {'stage':<10} {'waiting for':<32} "
+        f"{'passport':<18} flow run"
+    )
     for row in rows:
         typer.echo(
-            f"{row.number:<16} {row.category:<9} {row.stage:<8} {row.documents}"
-            + (f"  [{row.note}]" if row.note else "")
+            f"{row.number:<16} {row.category:<8} {row.stage:<10} {row.waiting_for:<32} "
+            f"{row.book:<18} {row.run_state}"
         )
-        typer.echo(f"{'':<35} read: {row.read or '-'}")
     data = services.settings.data_dir
     typer.echo(
-        f"\npackets: {data / 'demo' / 'packets'}  database: "
-        f"{services.settings.resolved_database_url()}  documents: "
-        f"{services.settings.resolved_store_root()}"
-    )
-    typer.echo(
-        "try: paspor status APP-2026-000001 | paspor audit verify | paspor read <file> --json"
+        f"\nwhere to look:\n"
+        f"  Prefect UI     `make serve`, then {ui} (flow runs kept in {data / 'prefect'})\n"
+        f"  database       {services.settings.resolved_database_url()}\n"
+        f"  documents      {services.settings.resolved_store_root()} (data pages under "
+        f"applications/<number>/data_page)\n"
+        f"  packets        {data / 'demo' / 'packets'}\n"
+        "  try: paspor review list | paspor status APP-2026-000001 | paspor audit verify"
     )
 
 

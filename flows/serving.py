@@ -89,6 +89,8 @@ def local_prefect_server(home: Path, *, port: int = 4200, wait: float = 120) -> 
     url = f"http://127.0.0.1:{port}/api"
     home.mkdir(parents=True, exist_ok=True)
     os.environ["PREFECT_API_URL"] = url  # for the runner's flow-run subprocesses
+    # task results (ids and codes only) beside the server's database, not in the user's home
+    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(home / "results"))
     with temporary_settings(updates={PREFECT_API_URL: url}):  # for this process
         if _healthy(url):  # one is running already (another `paspor serve`): use it
             yield url

@@ -77,7 +77,9 @@ def _application(session: Session, application_id: int) -> Application:
 def duplicate_applications(
     session: Session, *, application_id: int, process: Process, ctx: CheckContext
 ) -> list[Finding]:
-    """``fraud.duplicate_application`` when the same NIK has another application in progress."""
+    """``fraud.duplicate_application`` when the same NIK has an earlier application still in
+    progress. Only earlier ones count: the application submitted first goes on, and the later
+    duplicates are the ones stopped ("ditolak sistem"), whatever order they are checked in."""
     app = _application(session, application_id)
     if not app.nik:
         return []
@@ -86,7 +88,7 @@ def duplicate_applications(
         select(Application.number, Application.stage)
         .where(
             Application.nik == app.nik,
-            Application.id != app.id,
+            Application.id < app.id,
             Application.stage.in_(in_progress),
         )
         .order_by(Application.created_at, Application.id)
@@ -99,11 +101,12 @@ def duplicate_applications(
             "fraud.duplicate_application",
             field="nik",
             observed=", ".join(numbers),
-            message=f"the same NIK has {len(numbers)} other application(s) in progress: "
+            message=f"the same NIK has {len(numbers)} earlier application(s) in progress: "
             + ", ".join(f"{number} ({stage})" for number, stage in others),
             evidence=Evidence(
                 details={
-                    "method": "same NIK on the form, indexed lookup (applications.nik)",
+                    "method": "same NIK on the form in an earlier application, indexed lookup "
+                    "(applications.nik)",
                     "parameters": {"in_progress_stages": in_progress},
                     "other_applications": [
                         {"number": number, "stage": stage} for number, stage in others

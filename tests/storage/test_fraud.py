@@ -71,8 +71,8 @@ def test_same_nik_in_progress_is_a_duplicate(
     others = finding.evidence.details["other_applications"]
     assert others == [{"number": "APP-2026-000101", "stage": "intake"}]
     assert applicant()["nik"] not in finding.message  # numbers, never the NIK
-    with sessions() as session:
-        assert duplicate_applications(session, application_id=first, process=process, ctx=ctx)
+    with sessions() as session:  # the first submitted goes on: only later ones are duplicates
+        assert duplicate_applications(session, application_id=first, process=process, ctx=ctx) == []
 
 
 def test_a_finished_application_is_no_duplicate(

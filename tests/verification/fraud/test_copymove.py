@@ -1,0 +1,131 @@
+"""Copy-move: a pasted piece of the same image found, genuine clean and degraded documents
+(repeated glyphs, labels and table rules) left alone."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from rules.checking import check_context
+from rules.policy import default_policy
+from verification.fraud.copymove import (
+    copy_move_evidence,
+    copy_move_findings,
+    copy_move_signals,
+)
+from verification.reading.loader import load_pages
+from verification.reading.model import Image
+from verification.synthetic.akta import render_akta
+from verification.synthetic.copymove import STRENGTHS, copy_moved, forge_copy_move
+from verification.synthetic.kk import render_kk
+from verification.synthetic.ktp import render_ktp
+from verification.synthetic.people import generate_family
+
+
+def _genuine(kind: str, seed: int) -> tuple[bytes, random.Random]:
+    rng = random.Random(seed)
+    family = generate_family(rng)
+    if kind == "ktp":
+        return render_ktp(family, family.applicant, rng).data, rng
+    if kind == "ktp degraded":
+        return render_ktp(family, family.applicant, rng, degraded=True).data, rng
+    if kind == "akta degraded":
+        return render_akta(family, family.applicant, rng, degraded=True).data, rng
+    if kind == "kk photo":
+        return render_kk(family, rng, form="photo").data, rng
+    return render_kk(family, rng, form="pdf_scan").data, rng
+
+
+def _image(data: bytes) -> Image:
+    image = load_pages(data)[0].image
+    assert image is not None
+    return image
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(
+    "kind", ["ktp", "ktp degraded", "akta degraded", "kk photo", "kk pdf_scan"]
+)
+def test_genuine_documents_raise_nothing(kind: str, seed: int) -> None:
+    data, _ = _genuine(kind, 300 + seed)
+    assert copy_move_signals(_image(data)) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "seed", "strength"),
+    [
+        ("ktp", 11, "patch"),
+        ("ktp", 12, "word"),
+        ("ktp", 13, "brightened"),
+        ("ktp degraded", 14, "patch"),
+        ("ktp degraded", 15, "word"),
+    ],
+)
+def test_a_pasted_region_is_found_where_it_went(kind: str, seed: int, strength: str) -> None:
+    data, rng = _genuine(kind, seed)
+    forged, done = forge_copy_move(_image(data), rng, strength=strength)
+    signals = copy_move_signals(forged)
+    assert signals, "the copy was not found"
+    code, details = signals[0]
+    assert code == "fraud.tamper.copy_move"
+    height, width = forged.shape[:2]
+    shift = (done.destination[0] - done.source[0], done.destination[1] - done.source[1])
+    # the shift is reported up to its sign (which place is the original is not known)
+    assert all(abs(abs(a) - abs(b)) <= 2 for a, b in zip(details["shift_px"], shift, strict=True))
+    # one of the two outlined regions overlaps the pasted rectangle
+    pasted = np.array(done.destination) / np.array([width, height, width, height])
+    source = np.array(done.source) / np.array([width, height, width, height])
+    boxes = [np.array(details["regions"][k]) for k in ("source", "destination")]
+    assert any(_overlap(b, pasted) > 0 or _overlap(b, source) > 0 for b in boxes)
+    for key in ("method", "parameters", "score", "threshold", "box"):
+        assert key in details
+    assert details["score"] >= details["threshold"]
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return float(max(0.0, width) * max(0.0, height))
+
+
+def test_the_forged_file_is_a_jpeg_and_the_builder_is_deterministic() -> None:
+    data, _ = _genuine("ktp", 21)
+    first = copy_moved(data, random.Random(5), strength="digits")
+    second = copy_moved(data, random.Random(5), strength="digits")
+    assert first == second and first[:3] == b"\xff\xd8\xff"
+    assert first != copy_moved(data, random.Random(6), strength="digits")
+
+
+def test_every_strength_builds_a_copy_of_its_size() -> None:
+    data, _ = _genuine("kk photo", 22)
+    image = _image(data)
+    for name, strength in STRENGTHS.items():
+        forged, done = forge_copy_move(image, random.Random(name), strength=name)
+        x0, y0, x1, y1 = done.source
+        side = np.sqrt(image.shape[0] * image.shape[1])
+        assert abs((x1 - x0) - strength.width * side) <= 1
+        d0, d1, d2, d3 = done.destination
+        assert 0 <= d0 < d2 <= image.shape[1] and 0 <= d1 < d3 <= image.shape[0]
+        assert abs(d0 - x0) >= x1 - x0 or abs(d1 - y0) >= y1 - y0  # no overlap
+        if strength.scale == (1.0, 1.0) and strength.gain == (1.0, 1.0):
+            assert np.array_equal(forged[d1:d3, d0:d2], image[y0:y1, x0:x1])
+
+
+def test_an_unknown_strength_is_refused() -> None:
+    data, rng = _genuine("ktp", 23)
+    with pytest.raises(ValueError, match="strength"):
+        copy_moved(data, rng, strength="huge")
+
+
+def test_the_finding_and_its_evidence_picture() -> None:
+    data, rng = _genuine("ktp", 11)
+    forged, _ = forge_copy_move(_image(data), rng, strength="patch")
+    ctx = check_context(default_policy())
+    [finding, *_] = copy_move_findings(forged, document="ktp", sha256="ab" * 32, ctx=ctx)
+    assert finding.code == "fraud.tamper.copy_move"
+    assert finding.evidence.sha256 == "ab" * 32 and finding.evidence.box is not None
+    picture = copy_move_evidence(forged, copy_move_signals(forged))
+    assert picture.shape == forged.shape and picture.dtype == np.uint8
+    assert not np.array_equal(picture, forged)  # the regions are drawn

@@ -1,0 +1,392 @@
+"""Copy-move forensics: a piece of an image pasted elsewhere in the same image.
+
+A forger who changes a NIK digit group or hides a stamp with a piece of the same card leaves
+two places whose pixels agree far better than any printed repeat would: the copy carries the
+source's paper grain, sensor noise and guilloche along with its ink. Genuine documents repeat a
+lot (the same glyph, label or table rule printed many times; in a clean render pixel for pixel)
+but the print only: the background under two printings of one word differs.
+
+The detector works in two steps. Candidates: anchor points (local maxima of the smoothed
+gradient) are described by the 4 x 4 cell means of the 16 x 16 patch around them (zero mean,
+unit spread, so a brightened copy still matches), nearest neighbours are looked up with FLANN
+and near-identical pairs vote for their shift; a shift with enough votes, at least
+``min_shift`` long, is a candidate. Verification: around the densest cluster of a candidate's
+pairs, the fine residual (image minus its blur) of the source is correlated window by window
+with the residual at the shifted (or, when the pairs show a resized copy, warped) place, with
+ink edges masked out so that printed repeats carry no weight. What is left to match is the
+background's texture: sensor noise, guilloche, photo grain. Only windows whose match is
+sharp count (one pixel off the shift their correlation drops by ``sharpness``; a smooth or
+periodic pattern, such as a guilloche band or a table-top grain, matches about as well beside
+it). A copy is reported when more than ``min_texture`` such pixels are found (four times that
+for shifts along the 8-pixel JPEG grid, where genuine block artefacts repeat exactly) over a
+region wider and taller than a glyph, whose shift takes it at least half its own size away
+(a region that matches itself a few pixels off is a periodic pattern, not a paste).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from verification.checks.case import CheckContext
+from verification.findings import Finding
+from verification.fraud.signals import Signal, signal_findings
+from verification.reading.model import Image
+
+__all__ = [
+    "CopyMoveThresholds",
+    "copy_move_evidence",
+    "copy_move_findings",
+    "copy_move_signals",
+]
+
+CODE = "fraud.tamper.copy_move"
+_CELL, _CELLS = 4, 4  # descriptor: 4 x 4 cells of 4 x 4 pixels
+_PATCH = _CELL * _CELLS
+
+
+@dataclass(frozen=True)
+class CopyMoveThresholds:
+    max_pixels: int = 4_000_000  # larger pages are reduced by a whole factor first
+    max_anchors: int = 9000  # the strongest anchors kept (time bound)
+    descriptor_distance: float = 0.12  # RMS distance of unit-spread descriptors for a pair
+    min_votes: int = 6  # pairs agreeing on one shift for it to be a candidate
+    candidates: int = 6
+    min_shift: int = 24  # pixels: shorter shifts are periodic print, not a paste
+    window: int = 9  # correlation window (pixels)
+    min_correlation: float = 0.6  # residual correlation for a window to match
+    min_texture: int = 250  # sharply matched background-texture pixels for a copy
+    sharpness: float = 0.2  # correlation lost one pixel off the shift
+    jpeg_grid_factor: int = 4  # shifts that are multiples of 8 both ways need this much more
+    min_side: int = 24  # the matched region's smaller side (pixels): more than a glyph
+
+
+@dataclass(frozen=True)
+class _Match:
+    source: tuple[int, int, int, int]  # x0, y0, x1, y1 in the analysed image
+    destination: tuple[int, int, int, int]
+    shift: tuple[int, int]
+    scale: float
+    texture: int
+    pairs: int
+
+
+def _reduced(gray: Image, max_pixels: int) -> tuple[Image, int]:
+    height, width = gray.shape[:2]
+    factor = 1
+    while height * width / factor**2 > max_pixels:
+        factor += 1
+    if factor == 1:
+        return gray, 1
+    size = (width // factor, height // factor)
+    reduced: Image = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    return reduced, factor
+
+
+def _anchors(gray: Image, t: CopyMoveThresholds) -> tuple[np.ndarray, np.ndarray]:
+    """Anchor positions (N x 2, x and y) and their unit-spread descriptors (N x 16)."""
+    image = gray.astype(np.float32)
+    smooth = cv2.GaussianBlur(image, (0, 0), 1.5)
+    magnitude = cv2.magnitude(
+        cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
+    )
+    peak = (magnitude >= cv2.dilate(magnitude, np.ones((7, 7), np.uint8))) & (magnitude >= 8.0)
+    margin = _PATCH // 2 + 1
+    peak[:margin], peak[-margin:], peak[:, :margin], peak[:, -margin:] = False, False, False, False
+    ys, xs = np.nonzero(peak)
+    if len(ys) > t.max_anchors:
+        strongest = np.argpartition(magnitude[ys, xs], -t.max_anchors)[-t.max_anchors :]
+        ys, xs = ys[strongest], xs[strongest]
+    cells = cv2.boxFilter(image, -1, (_CELL, _CELL), anchor=(0, 0))
+    half = _PATCH // 2
+    features = np.stack(
+        [
+            cells[ys - half + i * _CELL, xs - half + j * _CELL]
+            for i in range(_CELLS)
+            for j in range(_CELLS)
+        ],
+        axis=1,
+    )
+    spread = features.std(axis=1)
+    keep = spread >= 3.0  # flat patches describe nothing
+    features = (features[keep] - features[keep].mean(axis=1, keepdims=True)) / spread[keep, None]
+    return np.stack([xs[keep], ys[keep]], axis=1), features.astype(np.float32)
+
+
+def _pairs(
+    points: np.ndarray, features: np.ndarray, t: CopyMoveThresholds
+) -> tuple[np.ndarray, np.ndarray]:
+    """Near-identical anchor pairs (source, destination), oriented so that shifts point down
+    (or right), at least ``min_shift`` apart."""
+    empty = np.zeros((0, 2), np.int64)
+    if len(points) < 8:
+        return empty, empty
+    neighbours = 6
+    index = cv2.flann_Index(features, {"algorithm": 1, "trees": 4})  # type: ignore[attr-defined]
+    found, distance = index.knnSearch(features, neighbours, params={"checks": 32})
+    query = np.repeat(np.arange(len(points)), neighbours)
+    other = found.ravel().astype(np.int64)
+    rms = np.sqrt(np.maximum(distance.ravel(), 0) / features.shape[1])
+    keep = (other > query) & (rms <= t.descriptor_distance)
+    src, dst = points[query[keep]], points[other[keep]]
+    shift = dst - src
+    flip = (shift[:, 1] < 0) | ((shift[:, 1] == 0) & (shift[:, 0] < 0))
+    src, dst = np.where(flip[:, None], dst, src), np.where(flip[:, None], src, dst)
+    shift = dst - src
+    far = np.hypot(shift[:, 0], shift[:, 1]) >= t.min_shift
+    return src[far], dst[far]
+
+
+def _candidates(
+    src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The pairs behind each of the most voted shifts (pooled over 3 pixels, so that a
+    slightly resized copy's spread of shifts counts together)."""
+    if len(src) == 0:
+        return []
+    shift = dst - src
+    keys, counts = np.unique(shift, axis=0, return_counts=True)
+    chosen: list[np.ndarray] = []
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for index in np.argsort(-counts):
+        if counts[index] < 2 or len(out) >= t.candidates:
+            break
+        key = keys[index]
+        if any(np.abs(key - c).max() <= 3 for c in chosen):
+            continue
+        chosen.append(key)
+        near = np.abs(shift - key).max(axis=1) <= 3
+        if near.sum() >= t.min_votes:
+            out.append((src[near], dst[near]))
+    return out
+
+
+def _densest(points: np.ndarray, cell: int = 48) -> np.ndarray:
+    """Mask of the points in the 3 x 3 block of cells holding the most of them."""
+    cells = np.floor_divide(points, cell)
+    keys, counts = np.unique(cells, axis=0, return_counts=True)
+    totals = [counts[(np.abs(keys - k) <= 1).all(axis=1)].sum() for k in keys]
+    best = keys[int(np.argmax(totals))]
+    mask: np.ndarray = (np.abs(cells - best) <= 1).all(axis=1)
+    return mask
+
+
+def _residual(image: np.ndarray) -> np.ndarray:
+    """Fine texture (image minus its blur) with ink edges and their surroundings zeroed."""
+    values = image.astype(np.float32)
+    residual: np.ndarray = values - cv2.GaussianBlur(values, (0, 0), 1.5)
+    smooth = cv2.GaussianBlur(values, (0, 0), 1.0)
+    gradient = cv2.magnitude(
+        cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
+    )
+    ink = cv2.dilate((gradient >= 160).astype(np.uint8), np.ones((5, 5), np.uint8))
+    residual[ink > 0] = 0
+    return residual
+
+
+def _box(values: np.ndarray, window: int) -> np.ndarray:
+    boxed: np.ndarray = cv2.boxFilter(values, cv2.CV_32F, (window, window))
+    return boxed
+
+
+def _correlation(
+    gray: Image, matrix: np.ndarray, roi: tuple[int, int, int, int], t: CopyMoveThresholds
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windowed correlation (over ``roi``) between the ink-masked residual and the residual at
+    the place ``matrix`` maps each pixel to, and the mask of windows with texture on both."""
+    x0, y0, x1, y1 = roi
+    linear = matrix[:, :2]
+    local = np.hstack([linear, (linear @ np.array([x0, y0]) + matrix[:, 2])[:, None]])
+    size = (x1 - x0, y1 - y0)
+    exact = np.allclose(linear, np.eye(2))
+    flags = (cv2.INTER_NEAREST if exact else cv2.INTER_LINEAR) | cv2.WARP_INVERSE_MAP
+    moved = cv2.warpAffine(gray, local, size, flags=flags, borderMode=cv2.BORDER_REFLECT)
+    inside = cv2.warpAffine(
+        np.ones_like(gray), local, size, flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP
+    )
+    a, b = _residual(gray[y0:y1, x0:x1]), _residual(moved)
+    w = t.window
+    mean_a, mean_b = _box(a, w), _box(b, w)
+    var_a = np.maximum(_box(a * a, w) - mean_a**2, 0)
+    var_b = np.maximum(_box(b * b, w) - mean_b**2, 0)
+    correlation: np.ndarray = (_box(a * b, w) - mean_a * mean_b) / np.sqrt(var_a * var_b + 1e-3)
+    usable: np.ndarray = (np.minimum(var_a, var_b) >= 1.0) & (inside > 0) & (a != 0) & (b != 0)
+    return correlation, usable
+
+
+def _sharp_texture(
+    gray: Image, matrix: np.ndarray, roi: tuple[int, int, int, int], t: CopyMoveThresholds
+) -> np.ndarray:
+    """Windows that match at ``matrix`` and clearly less one pixel off: a smooth or periodic
+    pattern matches about as well beside the shift, a pasted copy only on it."""
+    correlation, usable = _correlation(gray, matrix, roi, t)
+    usable &= correlation >= t.min_correlation
+    if usable.sum() < max(1, t.min_texture):
+        return usable  # too little matches even before the sharpness test
+    beside = np.full_like(correlation, -1.0)
+    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        nudged = matrix.copy()
+        nudged[:, 2] += (dx, dy)
+        beside = np.maximum(beside, _correlation(gray, nudged, roi, t)[0])
+    sharp: np.ndarray = usable & (correlation - beside >= t.sharpness)
+    return sharp
+
+
+def _verify(gray: Image, src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds) -> _Match | None:
+    dense = _densest(src)
+    s, d = src[dense].astype(np.float32), dst[dense].astype(np.float32)
+    if len(s) < t.min_votes:
+        return None
+    scale = 1.0
+    matrix = None
+    if len(s) >= 8:
+        matrix, _ = cv2.estimateAffinePartial2D(s, d, method=cv2.RANSAC, ransacReprojThreshold=1.5)
+    if matrix is not None:
+        scale = float(np.hypot(matrix[0, 0], matrix[1, 0]))
+    if matrix is None or abs(scale - 1) < 0.01 or not 0.85 < scale < 1.15:
+        shift = np.round(np.median(d - s, axis=0))
+        matrix, scale = np.array([[1, 0, shift[0]], [0, 1, shift[1]]], np.float64), 1.0
+    height, width = gray.shape[:2]
+    pad = _PATCH + 8
+    roi = (
+        int(max(0, s[:, 0].min() - pad)),
+        int(max(0, s[:, 1].min() - pad)),
+        int(min(width, s[:, 0].max() + pad)),
+        int(min(height, s[:, 1].max() + pad)),
+    )
+    if roi[2] - roi[0] < t.window or roi[3] - roi[1] < t.window:
+        return None
+    needed = t.min_texture
+    if scale == 1.0 and matrix[0, 2] % 8 == 0 and matrix[1, 2] % 8 == 0:
+        # a shift along the JPEG grid: genuine block artefacts repeat exactly there
+        needed *= t.jpeg_grid_factor
+    matched = _sharp_texture(gray, matrix, roi, t)
+    texture = int(matched.sum())
+    if texture < max(1, needed):
+        return None
+    ys, xs = np.nonzero(cv2.dilate(matched.astype(np.uint8), np.ones((9, 9), np.uint8)))
+    box = (roi[0] + int(xs.min()), roi[1] + int(ys.min()), roi[0] + int(xs.max()) + 1,
+           roi[1] + int(ys.max()) + 1)  # fmt: skip
+    corners = np.array([[box[0], box[1]], [box[2], box[3]]], np.float64)
+    moved = corners @ matrix[:, :2].T + matrix[:, 2]
+    destination = (int(moved[0, 0]), int(moved[0, 1]), int(moved[1, 0]), int(moved[1, 1]))
+    return _Match(
+        box,
+        destination,
+        (round(float(matrix[0, 2])), round(float(matrix[1, 2]))),
+        round(scale, 3),
+        texture,
+        len(s),
+    )
+
+
+def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tuple[int, int]]:
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    gray, factor = _reduced(gray, t.max_pixels)
+    points, features = _anchors(gray, t)
+    src, dst = _pairs(points, features, t)
+    found = []
+    for s, d in _candidates(src, dst, t):
+        match = _verify(gray, s, d, t)
+        if match is None:
+            continue
+        x0, y0, x1, y1 = match.source
+        if min(x1 - x0, y1 - y0) < t.min_side:
+            continue
+        dx, dy = match.shift
+        if abs(dx) < (x1 - x0) / 2 and abs(dy) < (y1 - y0) / 2:
+            continue  # a region matching itself a little way off is a periodic pattern
+        found.append(match)
+    return found, factor, (gray.shape[1], gray.shape[0])
+
+
+def _fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> list[float]:
+    width, height = size
+    x0, y0, x1, y1 = box
+    return [
+        round(max(0.0, min(1.0, v)), 4) for v in (x0 / width, y0 / height, x1 / width, y1 / height)
+    ]
+
+
+def copy_move_signals(
+    image: Image, thresholds: CopyMoveThresholds = CopyMoveThresholds()
+) -> list[Signal]:
+    """``fraud.tamper.copy_move`` signals: one per pair of regions whose background texture
+    is duplicated, strongest first (at most three)."""
+    t = thresholds
+    found, factor, size = _matches(image, t)
+    found.sort(key=lambda m: -m.texture)
+    signals: list[Signal] = []
+    for match in found[:3]:
+        details: dict[str, Any] = {
+            "method": "anchor-patch matching (FLANN on 4x4 cell-mean descriptors) with "
+            "shift voting, verified by windowed correlation of the ink-masked fine residual",
+            "parameters": {
+                "descriptor_distance": t.descriptor_distance,
+                "min_votes": t.min_votes,
+                "min_shift_px": t.min_shift,
+                "window_px": t.window,
+                "min_correlation": t.min_correlation,
+                "sharpness": t.sharpness,
+                "jpeg_grid_factor": t.jpeg_grid_factor,
+                "analysis_reduction": factor,
+            },
+            "score": match.texture,
+            "threshold": t.min_texture,
+            "pairs": match.pairs,
+            "shift_px": [match.shift[0] * factor, match.shift[1] * factor],
+            "scale": match.scale,
+            "box": _fractions(match.destination, size),
+            "regions": {
+                "source": _fractions(match.source, size),
+                "destination": _fractions(match.destination, size),
+            },
+        }
+        signals.append((CODE, details))
+    return signals
+
+
+def copy_move_findings(
+    image: Image, *, document: str, sha256: str | None, ctx: CheckContext
+) -> list[Finding]:
+    """The findings of ``copy_move_signals`` for one document image."""
+    return signal_findings(
+        copy_move_signals(image),
+        document=document,
+        sha256=sha256,
+        ctx=ctx,
+        message=lambda _, d: (
+            "a region of the image repeats another one's background texture "
+            f"({d['score']} matching pixels, shifted by {d['shift_px'][0]}, {d['shift_px'][1]})"
+        ),
+    )
+
+
+def copy_move_evidence(image: Image, signals: list[Signal]) -> Image:
+    """The document with each copied region (green) and where it went (red) outlined and
+    joined by a line."""
+    canvas = image.copy() if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    height, width = canvas.shape[:2]
+    thick = max(2, round(max(height, width) / 500))
+
+    def pixels(box: list[float]) -> tuple[tuple[int, int], tuple[int, int]]:
+        return (round(box[0] * width), round(box[1] * height)), (
+            round(box[2] * width),
+            round(box[3] * height),
+        )
+
+    for _, details in signals:
+        regions = details.get("regions")
+        if not regions:
+            continue
+        (a0, a1), (b0, b1) = pixels(regions["source"]), pixels(regions["destination"])
+        cv2.rectangle(canvas, a0, a1, (0, 170, 0), thick)
+        cv2.rectangle(canvas, b0, b1, (0, 0, 230), thick)
+        centre_a = ((a0[0] + a1[0]) // 2, (a0[1] + a1[1]) // 2)
+        centre_b = ((b0[0] + b1[0]) // 2, (b0[1] + b1[1]) // 2)
+        cv2.arrowedLine(canvas, centre_a, centre_b, (0, 140, 255), thick, tipLength=0.03)
+    result: Image = canvas
+    return result
