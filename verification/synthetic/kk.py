@@ -95,7 +95,12 @@ def kk_truth(family: Family) -> dict[str, Any]:
 
 
 def _fit(text: str, width: float, size: float = _CELL_PT, bold: bool = False) -> float:
+    """The largest size (from ``size`` down, in quarter points) at which ``text`` fits
+    ``width``; below 4.5 pt only for the few values too long for their cell (the agama
+    "KEPERCAYAAN TERHADAP TUHAN YME"), which must still not run into the next column."""
     while size > 4.5 and text_width(text, size, bold) > width:
+        size -= 0.25
+    while size > 2.5 and text_width(text, size, bold) > width:
         size -= 0.25
     return size
 
