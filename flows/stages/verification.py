@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -39,11 +39,12 @@ from storage.fraud import (
     reused_documents,
 )
 from storage.models import Application, Document, Extraction
-from storage.store.base import check_hash
+from storage.store.base import check_hash, document_key, sha256_hex
 from storage.watchlist import watchlist_hits
 from verification.checks.case import Case, CheckContext, DocumentRead
 from verification.errors import StageConflict
 from verification.findings import Finding
+from verification.fraud.evidence import evidence_picture
 from verification.packet import ApplicantForm
 from verification.pipeline import document_forensics, document_read
 from verification.quality import validate_application
@@ -187,6 +188,27 @@ def start_verification(services: Services, application_id: int) -> str:
     return "verification"
 
 
+def _with_picture(
+    services: Services, number: str, doc_type: str, data: bytes, findings: list[Finding]
+) -> list[Finding]:
+    """The findings, those that point at places on the page linked to an evidence picture
+    stored under ``evidence/<number>/<type>/<sha256>`` (content-addressed: a retried run
+    stores the same object again)."""
+    picture = evidence_picture(data, findings)
+    if picture is None:
+        return findings
+    key = document_key(number, doc_type, sha256_hex(picture), area="evidence")
+    services.store.put(key, picture, media_type="image/png")
+    linked = []
+    for finding in findings:
+        details = finding.evidence.details
+        if details.get("box") or details.get("regions"):
+            evidence = replace(finding.evidence, details={**details, "picture": key})
+            finding = replace(finding, evidence=evidence)
+        linked.append(finding)
+    return linked
+
+
 def verify_application(
     services: Services,
     application_id: int,
@@ -218,7 +240,8 @@ def verify_application(
         today=today,
     )
     for doc_type, data in files.items():
-        extra += document_forensics(reads[doc_type], data, ctx)
+        found = document_forensics(reads[doc_type], data, ctx)
+        extra += _with_picture(services, app.number, doc_type, data, found)
     with services.sessions.begin() as session:  # fingerprints of new images are stored
         extra += _cross_application(session, app, services, ctx, today)
     document_ids = {doc.doc_type: doc.id for doc in docs}

@@ -28,6 +28,7 @@ from storage import biometrics
 from storage.applications import change_stage, create_application, get_application_by_id
 from storage.audit import verify_chain
 from storage.models import Appointment, AuditEvent, Capture, Decision, HumanTask
+from storage.reconcile import find_orphans
 from verification.errors import ConflictError, InputError, NotPermitted, UnsupportedMediaType
 from verification.synthetic.fingerprint import fingerprint_bytes
 from verification.synthetic.packet import application_form
@@ -345,6 +346,8 @@ def test_an_accepted_capture_moves_the_application_to_printing(services: Service
         assert verify_chain(session).ok
     assert services.store.get(capture.photo_key) == photo
     assert services.store.get(capture.fingerprints[1]["key"]) == _prints()[1]
+    with services.sessions() as session:  # photos and prints are no orphans for the store check
+        assert find_orphans(session, services.store) == []
     with pytest.raises(ConflictError, match="not biometrics"):
         _capture(services, number, photo, _prints())
 

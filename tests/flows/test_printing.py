@@ -32,6 +32,7 @@ from storage.models import (
 )
 from storage.passports import PassportRow, import_history
 from storage.printing import allocate_number, record_book
+from storage.reconcile import find_orphans
 from storage.store.base import sha256_hex
 from storage.tasks import claim_task
 from verification.errors import ConflictError, NotPermitted, StageConflict
@@ -197,6 +198,8 @@ def test_print_stores_the_page_records_history_and_waits_for_handover(
     audit = _audit_text(services)  # personal data lives in the PDF and the rows only
     for value in (str(form["nik"]), str(form["nama"]), book.number):
         assert value not in audit
+    with services.sessions() as session:  # the page is no orphan for `paspor store orphans`
+        assert find_orphans(session, services.store) == []
 
 
 def _allocate(services: Services, app_id: int, attempt: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from storage.audit import verify_chain
 from storage.models import AuditEvent, Extraction, Finding, HumanTask
 from tests.flows.conftest import submit
 from verification.reading.ocr import TesseractEngine
+from verification.synthetic.kk import kk_page
 from verification.synthetic.packet import write_packet
+from verification.synthetic.tamper import altered_value, covered_value
 
 TODAY = date(2026, 11, 27)
 
@@ -102,3 +105,37 @@ def test_an_unreadable_upload_is_marked_and_the_application_goes_on(
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_covered_value_is_found_with_an_evidence_picture(
+    services: Services, tmp_path: Path
+) -> None:
+    packet = write_packet(tmp_path / "p4", seed=4242, kk_form="pdf_text")
+    member = packet.family.applicant
+    forged = covered_value(
+        kk_page(packet.family),
+        title="KK",
+        old=member.nik,
+        new=altered_value(member.nik, random.Random(1)),
+    )
+    (packet.folder / "kk.pdf").write_bytes(forged)
+    app_id = submit(services, packet.folder)
+    start_verification(services, app_id)
+    outcome = verify_application(
+        services, app_id, engine=TesseractEngine(), policy=default_policy(), today=TODAY
+    )
+    assert outcome.stage == "review" and "fraud.pdf.edited" in outcome.finding_codes
+    with services.sessions() as session:
+        rows = session.scalars(
+            select(Finding).where(
+                Finding.application_id == app_id, Finding.code == "fraud.pdf.edited"
+            )
+        ).all()
+    pictures = {row.evidence["details"].get("picture") for row in rows}
+    assert len(pictures) == 1 and None not in pictures  # one picture, linked from each finding
+    key = pictures.pop()
+    assert key.startswith("evidence/") and key.endswith(
+        hashlib.sha256(services.store.get(key)).hexdigest()
+    )
+    assert services.store.get(key).startswith(b"\x89PNG")
+    assert member.nik not in json.dumps([row.evidence for row in rows])

@@ -1,0 +1,226 @@
+"""End-to-end throughput of the application flow (issue 6 targets).
+
+Clean synthetic applications are submitted to a PostgreSQL application database; a Prefect
+server backed by PostgreSQL and two workers (``paspor serve --no-server``, one flow run at a
+time each) carry them through verification to approval. Printed:
+
+- applications per minute, from the first run started to the last application routed;
+- p50 / p95 seconds from submission to the routed decision (audit events);
+- CPU seconds per application (the workers and everything they started) next to the CPU
+  seconds of bare Tesseract on the same documents: the ratio is the overhead of everything we
+  add (preprocessing, second readings, checks, forensics, database, Prefect);
+- peak memory per worker (the largest process of its tree).
+
+    .venv/bin/python benchmarks/throughput.py --count 200
+
+It creates (and drops again) the databases ``paspor_bench`` and ``paspor_bench_prefect`` on the
+PostgreSQL server at 127.0.0.1:5432. Run it on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytesseract
+from sqlalchemy import create_engine, func, select, text
+
+ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+APP_DB = "paspor_bench"
+PREFECT_DB = "paspor_bench_prefect"
+PORT = 4250
+BIN = Path(sys.executable).parent
+
+
+@contextmanager
+def _databases() -> Iterator[None]:
+    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in (APP_DB, PREFECT_DB):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield
+    finally:
+        with admin.connect() as conn:
+            for name in (APP_DB, PREFECT_DB):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _bare_tesseract_cpu(folders: list[Path]) -> float:
+    """CPU seconds of one plain Tesseract run (ind+eng, default layout) per document image;
+    text-layer PDFs need none, scanned PDFs are read from their rendered page."""
+    from verification.reading.loader import load_pages
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if path.name == "application.json":
+                continue
+            pages = load_pages(path.read_bytes())
+            for page in pages:
+                if page.image is not None and not page.words:
+                    pytesseract.image_to_string(page.image, lang="ind+eng")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7070)
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="paspor-throughput-"))
+    env = {
+        **os.environ,
+        "PASPOR_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{APP_DB}",
+        "PASPOR_DATA_DIR": str(work / "var"),
+        "PREFECT_API_URL": f"http://127.0.0.1:{PORT}/api",
+        "PREFECT_HOME": str(work / "prefect"),
+        "PREFECT_LOCAL_STORAGE_PATH": str(work / "prefect" / "results"),
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": (
+            f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PREFECT_DB}"
+        ),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "OMP_THREAD_LIMIT": "1",
+    }
+    os.environ.update(env)
+
+    from verification.synthetic.packet import write_packet
+
+    rng = random.Random(args.seed)
+    folders = [
+        write_packet(
+            work / "packets" / f"APP-2026-{i + 1:06d}",
+            seed=rng.getrandbits(32),
+            kk_form=("pdf_text", "pdf_scan")[i % 2],
+            application_id=f"APP-2026-{i + 1:06d}",
+        ).folder
+        for i in range(args.count)
+    ]
+    print(f"{args.count} clean packets written; measuring bare Tesseract", flush=True)
+    bare = _bare_tesseract_cpu(folders)
+
+    with _databases():
+        subprocess.run([str(BIN / "paspor"), "db", "upgrade"], env=env, check=True)
+        log = (work / "server.log").open("ab")
+        server = subprocess.Popen(
+            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(PORT)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            while not _healthy(env["PREFECT_API_URL"]):
+                time.sleep(0.5)
+            return _run(args, env, work, folders, bare)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def _run(
+    args: argparse.Namespace, env: dict[str, str], work: Path, folders: list[Path], bare: float
+) -> int:
+    from flows.runs import recover
+    from flows.wiring import get_services
+    from storage.intake import submit_packet
+    from storage.models import Application, AuditEvent
+
+    services = get_services()
+    for folder in folders:
+        submit_packet(
+            folder,
+            sessions=services.sessions,
+            store=services.store,
+            process=services.process,
+            limits=services.settings.upload_limits(),
+            actor="bench",
+        )
+    workers = [
+        subprocess.Popen(
+            [str(BIN / "paspor"), "serve", "--no-server", "--no-schedules", "--limit", "1"],
+            env=env,
+            stdout=(work / f"worker{n}.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        for n in range(args.workers)
+    ]
+    time.sleep(15)  # both workers up and serving
+    started = time.time()
+    recover(services)
+    with services.sessions() as session:
+        while True:
+            pending = session.scalar(
+                select(func.count())
+                .select_from(Application)
+                .where(Application.stage.in_(("intake", "verification")))
+            )
+            if not pending:
+                break
+            session.rollback()
+            time.sleep(1)
+        finished = time.time()
+        created = dict(session.execute(select(Application.id, Application.created_at)).all())
+        routed = dict(
+            session.execute(
+                select(AuditEvent.application_id, AuditEvent.at).where(
+                    AuditEvent.action == "verification.routed"
+                )
+            ).all()
+        )
+        stages = session.execute(
+            select(Application.stage, func.count()).group_by(Application.stage)
+        ).all()
+    usage = []
+    for worker in workers:
+        worker.send_signal(signal.SIGINT)
+        _, _, rusage = os.wait4(worker.pid, 0)
+        usage.append(rusage)
+    cpu = sum(u.ru_utime + u.ru_stime for u in usage)
+    latencies = sorted((routed[a] - created[a]).total_seconds() for a in routed)
+    minutes = (finished - started) / 60
+    print(
+        f"\n{len(routed)} of {args.count} applications routed in {minutes:.1f} min "
+        f"with {args.workers} workers: {len(routed) / minutes:.1f} applications per minute"
+    )
+    print("stages:", ", ".join(f"{stage} {n}" for stage, n in stages))
+    print(
+        f"submission -> routed decision: p50 {statistics.median(latencies):.0f} s, "
+        f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.0f} s (all submitted at once)"
+    )
+    print(
+        f"CPU per application: {cpu / args.count:.2f} s (workers and everything they ran); "
+        f"bare Tesseract on the same documents {bare / args.count:.2f} s; "
+        f"ratio {cpu / bare:.2f}"
+    )
+    for n, u in enumerate(usage):
+        print(f"worker {n}: peak memory {u.ru_maxrss / 1024:.0f} MB (largest process of its tree)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
