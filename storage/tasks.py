@@ -7,11 +7,11 @@ decision is an audit event.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from storage.audit import append_event
@@ -152,23 +152,33 @@ def unclaim_task(session: Session, *, task_id: int, user: str) -> HumanTask:
     return task
 
 
-def complete_task(session: Session, *, task_id: int, user: str, outcome: str) -> HumanTask:
-    """Close a task claimed by ``user`` with its outcome."""
+def _finish(
+    session: Session,
+    *,
+    task_id: int,
+    only_if: ColumnElement[bool],
+    actor: str,
+    action: str,
+    outcome: str,
+    refusal: Callable[[HumanTask], str],
+) -> HumanTask:
+    """Mark the task done with ``outcome`` when ``only_if`` holds (a conditional UPDATE), with
+    its audit event; else ``ConflictError`` with ``refusal(task)``."""
     now = utcnow()
     result = session.execute(
         update(HumanTask)
-        .where(HumanTask.id == task_id, HumanTask.status == "claimed", HumanTask.assignee == user)
+        .where(HumanTask.id == task_id, only_if)
         .values(status="done", outcome=outcome, completed_at=now)
         .execution_options(synchronize_session=False)
     )
     task = get_task(session, task_id=task_id)
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConflictError(f"task {task_id} must be claimed by {user} to be completed")
+        raise ConflictError(refusal(task))
     session.refresh(task)
     append_event(
         session,
-        actor=user,
-        action="task.completed",
+        actor=actor,
+        action=action,
         entity_type="task",
         entity_id=task_id,
         application_id=task.application_id,
@@ -176,33 +186,33 @@ def complete_task(session: Session, *, task_id: int, user: str, outcome: str) ->
         at=now,
     )
     return task
+
+
+def complete_task(session: Session, *, task_id: int, user: str, outcome: str) -> HumanTask:
+    """Close a task claimed by ``user`` with its outcome."""
+    return _finish(
+        session,
+        task_id=task_id,
+        only_if=and_(HumanTask.status == "claimed", HumanTask.assignee == user),
+        actor=user,
+        action="task.completed",
+        outcome=outcome,
+        refusal=lambda _: f"task {task_id} must be claimed by {user} to be completed",
+    )
 
 
 def close_task(session: Session, *, task_id: int, actor: str, outcome: str) -> HumanTask:
     """Close an open or claimed task that the system, not its assignee, has seen done (the
     files a re-upload task waited for arrived, the stage moved on)."""
-    now = utcnow()
-    result = session.execute(
-        update(HumanTask)
-        .where(HumanTask.id == task_id, HumanTask.status.in_(("open", "claimed")))
-        .values(status="done", outcome=outcome, completed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    task = get_task(session, task_id=task_id)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConflictError(f"task {task_id} is already {task.status}")
-    session.refresh(task)
-    append_event(
+    return _finish(
         session,
+        task_id=task_id,
+        only_if=HumanTask.status.in_(("open", "claimed")),
         actor=actor,
         action="task.closed",
-        entity_type="task",
-        entity_id=task_id,
-        application_id=task.application_id,
-        payload={"outcome": outcome},
-        at=now,
+        outcome=outcome,
+        refusal=lambda task: f"task {task_id} is already {task.status}",
     )
-    return task
 
 
 def record_decision(
