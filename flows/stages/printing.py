@@ -39,7 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError as DbIntegrityError
 from sqlalchemy.orm import Session
 
-from flows.stages.handoff import end_of_day, waiting_task
+from flows.stages.handoff import end_of_day, open_stage_task, waiting_task
 from flows.wiring import Services
 from rules.four_eyes import Signature, SignOffAct
 from rules.policy import Policy
@@ -174,6 +174,33 @@ def _open_handover(
     return handover.id, printing.id if printing is not None else None
 
 
+def _book(
+    session: Session,
+    app_id: int,
+    page: DataPage,
+    attempt: int,
+    key: str,
+    sha256: str,
+    qc: QcResult,
+    *,
+    passed: bool,
+) -> PrintedBook:
+    """The book row of one printed page, as QC judged it."""
+    return record_book(
+        session,
+        application_id=app_id,
+        number=page.number,
+        attempt=attempt,
+        passed_qc=passed,
+        page_key=key,
+        page_sha256=sha256,
+        qc=qc.details(),
+        issue_date=page.issue_date,
+        expiry_date=page.expiry_date,
+        actor=SYSTEM,
+    )
+
+
 def _record_success(
     services: Services,
     *,
@@ -189,19 +216,7 @@ def _record_success(
     today: date,
 ) -> tuple[PrintedBook, tuple[int, int | None]]:
     with services.sessions.begin() as session:
-        book = record_book(
-            session,
-            application_id=app_id,
-            number=page.number,
-            attempt=attempt,
-            passed_qc=True,
-            page_key=key,
-            page_sha256=sha256,
-            qc=qc.details(),
-            issue_date=page.issue_date,
-            expiry_date=page.expiry_date,
-            actor=SYSTEM,
-        )
+        book = _book(session, app_id, page, attempt, key, sha256, qc, passed=True)
         stage = get_application_by_id(session, application_id=app_id).stage
         if stage != "printing":
             raise StageConflict(app_number, "printing", stage)
@@ -222,19 +237,7 @@ def _record_misprint(
     qc: QcResult,
 ) -> int:
     with services.sessions.begin() as session:
-        book = record_book(
-            session,
-            application_id=app_id,
-            number=page.number,
-            attempt=attempt,
-            passed_qc=False,
-            page_key=key,
-            page_sha256=sha256,
-            qc=qc.details(),
-            issue_date=page.issue_date,
-            expiry_date=page.expiry_date,
-            actor=SYSTEM,
-        )
+        book = _book(session, app_id, page, attempt, key, sha256, qc, passed=False)
     with services.sessions.begin() as session:
         set_book_cancelled(
             session, book_id=book.id, expected=("qc_failed",), reason="MISPRINT", actor=SYSTEM
@@ -248,15 +251,15 @@ def _operator_task(services: Services, app_id: int, policy: Policy, today: date)
         task = waiting_task(session, application_id=app_id, kinds=("printing",))
         if task is not None:
             return task.id
-        duty = policy.stages["printing"]
-        return create_task(
+        return open_stage_task(
             session,
             application_id=app_id,
+            stage="printing",
             kind="printing",
-            role=duty.roles[0],
+            policy=policy,
             actor=SYSTEM,
+            today=today,
             priority=50,
-            due_at=end_of_day(policy.task_due("printing", today)),
         ).id
 
 
