@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     minio_secure: bool = False
     minio_region: str | None = None
 
+    # The officers' console: signs its session cookies with this secret.
+    session_secret: SecretStr = SecretStr(DEV_SECRET)
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8000, gt=0, lt=65536)
+
     max_upload_mb: float = Field(default=20.0, gt=0, le=500)
     max_image_megapixels: float = Field(default=50.0, gt=0, le=1000)
 
@@ -53,6 +58,10 @@ class Settings(BaseSettings):
             problems.append("PASPOR_MINIO_SECRET_KEY is the development default")
         if self.store == "minio" and not self.minio_secure:
             problems.append("PASPOR_MINIO_SECURE must be true (TLS) in production")
+        if self.session_secret.get_secret_value() == DEV_SECRET:
+            problems.append("PASPOR_SESSION_SECRET is the development default")
+        elif len(self.session_secret.get_secret_value()) < 32:
+            problems.append("PASPOR_SESSION_SECRET must have at least 32 characters")
         if self.resolved_database_url().startswith("sqlite"):
             problems.append("PASPOR_DATABASE_URL must name a PostgreSQL database in production")
         if problems:

@@ -460,3 +460,22 @@ class Capture(Base):
 
 
 __all__ += ["Appointment", "Capture", "Office", "Station"]
+
+
+class ConsoleUser(Base):
+    """A person who signs in to the console (``paspor users add``): their roles of the
+    policy and an argon2id password hash (``storage.users``); never deleted, deactivated."""
+
+    __tablename__ = "console_users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ += ["ConsoleUser"]

@@ -66,4 +66,5 @@ def test_production_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PASPOR_MINIO_SECRET_KEY", "a-long-random-secret")
     monkeypatch.setenv("PASPOR_MINIO_SECURE", "true")
     monkeypatch.setenv("PASPOR_DATABASE_URL", "postgresql+psycopg://paspor@db/paspor")
+    monkeypatch.setenv("PASPOR_SESSION_SECRET", "a-console-session-secret-of-40-characters")
     assert Settings().mode == "production"

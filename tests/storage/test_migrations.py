@@ -34,6 +34,7 @@ TABLES = {
     "stations",
     "appointments",
     "captures",
+    "console_users",
     "alembic_version",
 }
 
