@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng fonts-dejavu-core \
-	fonts-liberation poppler-utils
+	fonts-liberation poppler-utils chromium
 PYTEST_WORKERS ?= 2
 
 .PHONY: demo serve test system-deps venv db postgres lint typecheck clean
@@ -45,7 +45,8 @@ postgres:
 demo: system-deps venv db
 	$(BIN)/paspor demo
 
-# A local Prefect server (UI on http://127.0.0.1:4200) and the flows served, until Ctrl-C.
+# A local Prefect server (UI on http://127.0.0.1:4200), the flows and the officers' console
+# (http://127.0.0.1:8000) served, until Ctrl-C.
 serve: system-deps venv db
 	$(BIN)/paspor serve
 

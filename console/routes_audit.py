@@ -97,7 +97,7 @@ def trail(request: Request, number: str, user: User = Auditor) -> HTMLResponse:
         )
 
 
-@router.get("/audit/applications/{number}.csv")
+@router.get("/audit/applications/{number}/trail.csv")
 def trail_csv(request: Request, number: str, user: User = Auditor) -> Response:
     services: Services = request.app.state.services
     with services.sessions() as session:

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from flows import cli_counter, cli_workflow
+from flows import cli_console, cli_counter, cli_workflow
 from flows.wiring import Services, get_services, get_settings
 from rules.checking import check_context
 from rules.policy import default_policy
@@ -48,6 +48,7 @@ app.add_typer(fraud_app, name="fraud")
 app.add_typer(passports_app, name="passports")
 cli_workflow.register(app)
 cli_counter.register(app)
+cli_console.register(app)
 
 CLI_ACTOR = "cli"
 
@@ -392,11 +393,12 @@ def demo(
 ) -> None:
     """The whole story on the embedded defaults: synthetic packets submitted, verified by the
     Prefect flow, clean ones approved, captured and printed, flagged ones left for review."""
-    from flows.demo import run_demo
+    from flows.demo import DEMO_PASSWORD, ensure_demo_users, run_demo
 
     services = get_services()
     upgrade(services.engine)
     rows, ui = run_demo(services, count=count, seed=seed, say=typer.echo)
+    users = ensure_demo_users(services)
     typer.echo(
         f"\n{'application':<16} {'category':<8} {'stage':<10} {'waiting for':<32} "
         f"{'passport':<18} flow run"
@@ -414,7 +416,10 @@ def demo(
         f"  documents      {services.settings.resolved_store_root()} (data pages under "
         f"applications/<number>/data_page)\n"
         f"  packets        {data / 'demo' / 'packets'}\n"
-        "  try: paspor review list | paspor status APP-2026-000001 | paspor audit verify"
+        "  try: paspor review list | paspor status APP-2026-000001 | paspor audit verify\n"
+        f"  console        `make serve`, then http://{services.settings.console_host}:"
+        f"{services.settings.console_port}; sign in as {', '.join(users)} "
+        f"(password {DEMO_PASSWORD})"
     )
 
 

@@ -287,11 +287,12 @@ def serve(
         bool, typer.Option(help="Start a local Prefect server; --no-server uses PREFECT_API_URL")
     ] = True,
     schedules: Annotated[bool, typer.Option(help="Serve the scheduled maintenance flow")] = True,
+    console: Annotated[bool, typer.Option(help="Serve the officers' web console too")] = True,
 ) -> None:
     """Serve the application flow (and the maintenance schedule) until interrupted, with a
-    local Prefect server unless one answers on the port (or --no-server)."""
+    local Prefect server unless one answers on the port (or --no-server), and the console."""
     services = services_or_fail()
-    from flows.serving import local_prefect_server, serving
+    from flows.serving import console_server, local_prefect_server, serving
 
     with contextlib.ExitStack() as stack:
         if server:
@@ -300,6 +301,10 @@ def serve(
             )
             typer.echo(f"Prefect API {url} (UI at http://127.0.0.1:{port})")
         stack.enter_context(serving(limit=limit, schedules=schedules))
+        if console:
+            settings = services.settings
+            site = stack.enter_context(console_server(settings.console_host, settings.console_port))
+            typer.echo(f"console {site} (users: `paspor users add NAME --role ROLE`)")
         typer.echo("serving the application flow; Ctrl-C stops", err=True)
         try:
             while True:

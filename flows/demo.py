@@ -36,17 +36,29 @@ from storage.applications import get_application
 from storage.intake import submit_packet
 from storage.models import Application, HumanTask
 from storage.printing import live_book
+from storage.users import add_user, get_user
 from verification.errors import AlreadyExists
 from verification.synthetic.fingerprint import fingerprint_bytes
 from verification.synthetic.packet import write_batch, write_packet
 from verification.synthetic.portrait import portrait_bytes
 
-__all__ = ["DemoRow", "run_demo"]
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoRow", "ensure_demo_users", "run_demo"]
 
 ACTOR = "demo"
 ADJUDICATOR = "demo-adjudicator"
 OPERATOR = "demo-operator"
 PORT = 4200
+# Console users of the demo (development mode only), one per desk.
+DEMO_PASSWORD = "paspor-demo-2026"
+DEMO_USERS = {
+    "demo-officer": ["verification_officer"],
+    "demo-officer2": ["verification_officer"],
+    "demo-adjudicator": ["adjudicator"],
+    "demo-head": ["head_of_office"],
+    "demo-station": ["biometric_operator", "printing_operator"],
+    "demo-supervisor": ["supervisor"],
+    "demo-auditor": ["auditor"],
+}
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,17 @@ def _capture_all(services: Services, numbers: list[str]) -> None:
         )
         if result.accepted:
             _resume(result.flow_run_id, result.task_id, "captured")
+
+
+def ensure_demo_users(services: Services) -> list[str]:
+    """The demo's console users (created once, development mode only): their names."""
+    if services.settings.mode == "production":
+        raise RuntimeError("demo users are never created in production mode")
+    with services.sessions.begin() as session:
+        for name, roles in DEMO_USERS.items():
+            if get_user(session, name=name) is None:
+                add_user(session, name=name, password=DEMO_PASSWORD, roles=roles, actor=ACTOR)
+    return list(DEMO_USERS)
 
 
 def run_demo(

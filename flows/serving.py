@@ -29,7 +29,7 @@ from flows.maintenance import maintenance
 from flows.stages.biometrics import ensure_default_stations
 from flows.wiring import get_services
 
-__all__ = ["local_prefect_server", "serving"]
+__all__ = ["console_server", "local_prefect_server", "serving"]
 
 MAINTENANCE_EVERY = timedelta(minutes=15)
 
@@ -129,3 +129,32 @@ def _server_process(home: Path, port: int, url: str, wait: float) -> Iterator[No
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@contextmanager
+def console_server(host: str = "127.0.0.1", port: int = 8000, wait: float = 30) -> Iterator[str]:
+    """The officers' console (uvicorn, in a thread) until the block ends; its URL. Served by
+    its factory's name: the flows sit below the console and never import it."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        "console.app:create_app", factory=True, host=host, port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    # In a copy of this context, like the runner: the Prefect API URL of a local server lives
+    # in a context variable, and the console resumes flow runs through it.
+    context = contextvars.copy_context()
+    thread = threading.Thread(
+        target=context.run, args=(server.run,), name="paspor-console", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + wait
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the console did not start on {host}:{port}")
+        time.sleep(0.1)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

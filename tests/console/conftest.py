@@ -19,6 +19,9 @@ from flows.wiring import Services
 from rules.process import Process
 from storage.store import FileSystemStore
 from storage.users import add_user
+from tests.flows.conftest import cli_env, runner
+
+__all__ = ["cli_env", "runner"]  # the CLI fixtures of tests/flows, for the users commands
 
 PASSWORD = "sandi-rahasia-uji-123"
 # One user per role, and a second officer for four-eyes and claim races.
