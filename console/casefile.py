@@ -157,6 +157,11 @@ def _links(finding: Finding) -> tuple[str, ...]:
     return tuple(dict.fromkeys(numbers))
 
 
+def _doc_order(doc_type: str) -> tuple[int, str]:
+    known = ("ktp", "kk", "akta_kelahiran")
+    return (known.index(doc_type) if doc_type in known else len(known), doc_type)
+
+
 def _view(finding: Finding) -> FindingView:
     details = (finding.evidence or {}).get("details") or {}
     return FindingView(finding, bool(details.get("picture")), _links(finding))
@@ -180,6 +185,7 @@ def latest_extractions(session: Session, document_ids: Sequence[int]) -> dict[in
 def load_case(session: Session, *, number: str) -> CaseFile:
     app = get_application(session, number=number)
     docs = [d for d in list_documents(session, application_id=app.id) if d.status != "superseded"]
+    docs.sort(key=lambda d: _doc_order(d.doc_type))
     extractions = latest_extractions(session, [d.id for d in docs])
     history = stage_history(session, application_id=app.id)
     round_start = max((e.created_at for e in history if e.to_stage == "verification"), default=None)
@@ -206,5 +212,5 @@ def load_case(session: Session, *, number: str) -> CaseFile:
         decisions=list_decisions(session, application_id=app.id),
         history=history,
         tasks=tasks,
-        doc_types=sorted({d.doc_type for d in docs}),
+        doc_types=sorted({d.doc_type for d in docs}, key=_doc_order),
     )
