@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -290,6 +291,10 @@ class DocumentFingerprint(Base):
     layout: Mapped[str] = mapped_column(String(16), index=True)
     status: Mapped[str] = mapped_column(String(16))  # ok | unreadable
     keypoints: Mapped[int] = mapped_column(Integer)
+    # The indexed keypoints' positions and descriptors (``verification.fraud.sketch``), to
+    # judge a candidate without its image; None on rows from before migration 0009 until the
+    # search first needs it.
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -32,13 +32,9 @@ from storage.applications import change_stage, get_application_by_id
 from storage.audit import append_event
 from storage.documents import add_extraction, latest_extraction, list_documents
 from storage.findings import add_findings
-from storage.fraud import (
-    duplicate_applications,
-    near_duplicate_documents,
-    prior_passports,
-    reused_documents,
-)
+from storage.fraud import duplicate_applications, prior_passports, reused_documents
 from storage.models import Application, Document, Extraction
+from storage.near_duplicates import near_duplicate_documents
 from storage.store.base import check_hash, document_key, sha256_hex
 from storage.watchlist import watchlist_hits
 from verification.checks.case import Case, CheckContext, DocumentRead

@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from flows.cli import app
+from storage.migrate import head_revision
 from tests.factories import packet_json, write_packet
 
 
@@ -25,7 +26,7 @@ def test_commands_need_an_upgraded_schema(cli_env: Path, runner: CliRunner) -> N
 
 
 def test_submit_then_status(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
-    assert "revision 0007" in _ok(runner, "db", "upgrade")
+    assert f"revision {head_revision()}" in _ok(runner, "db", "upgrade")
     packet = write_packet(tmp_path / "packet")
     (packet / "kk.pdf").write_text("<html>a web page saved as pdf</html>")
     submitted = runner.invoke(app, ["submit", str(packet)])

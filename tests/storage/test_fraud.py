@@ -15,14 +15,9 @@ from rules.process import Process
 from storage.applications import change_stage
 from storage.documents import add_document
 from storage.findings import add_findings, list_findings
-from storage.fraud import (
-    duplicate_applications,
-    fingerprint_documents,
-    near_duplicate_documents,
-    record_fraud_checks,
-    reused_documents,
-)
+from storage.fraud import duplicate_applications, record_fraud_checks, reused_documents
 from storage.models import Application, DocumentFingerprint, FingerprintKey
+from storage.near_duplicates import fingerprint_documents, near_duplicate_documents
 from storage.store import DocumentStore, FileSystemStore, document_key, sha256_hex
 from tests.factories import applicant
 from tests.storage.conftest import NewApplication, stored_document

@@ -43,6 +43,7 @@ __all__ = [
     "layout_of",
     "match_evidence",
     "prepare",
+    "ratio_matches",
 ]
 
 FINGERPRINT_VERSION = 1
@@ -220,17 +221,20 @@ def fingerprint(prepared: Prepared) -> Fingerprint:
     return Fingerprint(prepared.layout, frozenset(keys), len(prepared.indexed))
 
 
-def _matches(a: Prepared, b: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    if len(a.descriptors) < 2 or len(b.descriptors) < 2:
+def ratio_matches(
+    points_a: np.ndarray, descriptors_a: np.ndarray, points_b: np.ndarray, descriptors_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in a and in b of the ORB descriptor pairs that pass Lowe's ratio test."""
+    if len(descriptors_a) < 2 or len(descriptors_b) < 2:
         return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
     good = [
         pair[0]
-        for pair in matcher.knnMatch(a.descriptors, b.descriptors, k=2)
+        for pair in matcher.knnMatch(descriptors_a, descriptors_b, k=2)
         if len(pair) == 2 and pair[0].distance < _RATIO * pair[1].distance
     ]
-    from_a = np.array([a.points[m.queryIdx] for m in good], np.float32).reshape(-1, 2)
-    from_b = np.array([b.points[m.trainIdx] for m in good], np.float32).reshape(-1, 2)
+    from_a = np.array([points_a[m.queryIdx] for m in good], np.float32).reshape(-1, 2)
+    from_b = np.array([points_b[m.trainIdx] for m in good], np.float32).reshape(-1, 2)
     return from_a, from_b
 
 
@@ -278,7 +282,7 @@ def confirm(a: Prepared, b: Prepared, *, threshold: float | None = None) -> Matc
     (``threshold`` defaults to the layout's, ``CONFIRM_THRESHOLDS``)."""
     if threshold is None:
         threshold = CONFIRM_THRESHOLDS[a.layout]
-    from_a, from_b = _matches(a, b)
+    from_a, from_b = ratio_matches(a.points, a.descriptors, b.points, b.descriptors)
     if len(from_a) < _MIN_INLIERS:
         return Match(0.0, threshold, 0, len(from_a))
     homography, status = cv2.findHomography(from_b, from_a, cv2.RANSAC, _RANSAC_PX)
