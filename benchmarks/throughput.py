@@ -9,7 +9,10 @@ time each) carry them through verification to approval. Printed:
 - CPU seconds per application (the workers and everything they started) next to the CPU
   seconds of bare Tesseract on the same documents: the ratio is the overhead of everything we
   add (preprocessing, second readings, checks, forensics, database, Prefect);
-- peak memory per worker (the largest process of its tree).
+- peak memory per worker: its whole process tree (the runner and the flow-run processes it
+  started), sampled from /proc twice a second;
+- seconds from the start of verification to the routed decision, for the first and the last
+  applications verified: flat when nothing slows down as the database fills.
 
     .venv/bin/python benchmarks/throughput.py --count 200
 
@@ -28,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -92,6 +96,38 @@ def _bare_tesseract_cpu(folders: list[Path], workers: int) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+class _TreeMemory(threading.Thread):
+    """Peak resident memory of each root process's tree, sampled from /proc."""
+
+    def __init__(self, roots: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.roots = roots
+        self.peaks = [0] * len(roots)
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            parents, rss = {}, {}
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    status = (entry / "status").read_text()
+                except OSError:
+                    continue
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                parents[int(entry.name)] = int(fields["PPid"])
+                rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+            for n, root in enumerate(self.roots):
+                tree = {root}
+                grew = True
+                while grew:
+                    more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
+                    tree |= more
+                    grew = bool(more)
+                self.peaks[n] = max(self.peaks[n], sum(rss.get(pid, 0) for pid in tree))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
@@ -154,7 +190,7 @@ def _run(
     from flows.runs import recover
     from flows.wiring import get_services
     from storage.intake import submit_packet
-    from storage.models import Application, AuditEvent
+    from storage.models import Application, AuditEvent, StageEvent
 
     services = get_services()
     for folder in folders:
@@ -166,6 +202,7 @@ def _run(
             limits=services.settings.upload_limits(),
             actor="bench",
         )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers = [
         subprocess.Popen(
             [str(BIN / "paspor"), "serve", "--no-server", "--no-schedules", "--limit", "1"],
@@ -175,6 +212,8 @@ def _run(
         )
         for n in range(args.workers)
     ]
+    memory = _TreeMemory([w.pid for w in workers])
+    memory.start()
     time.sleep(15)  # both workers up and serving
     started = time.time()
     recover(services)
@@ -198,15 +237,28 @@ def _run(
                 )
             ).all()
         )
+        verifying = dict(
+            session.execute(
+                select(StageEvent.application_id, func.min(StageEvent.created_at))
+                .where(StageEvent.to_stage == "verification")
+                .group_by(StageEvent.application_id)
+            ).all()
+        )
         stages = session.execute(
             select(Application.stage, func.count()).group_by(Application.stage)
         ).all()
-    usage = []
+    memory.done.set()
     for worker in workers:
         worker.send_signal(signal.SIGINT)
-        _, _, rusage = os.wait4(worker.pid, 0)
-        usage.append(rusage)
-    cpu = sum(u.ru_utime + u.ru_stime for u in usage)
+    for worker in workers:
+        worker.wait(timeout=120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers and all they waited for
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    by_time = [
+        (routed[a] - verifying[a]).total_seconds()
+        for a in sorted(routed, key=lambda a: routed[a])
+        if a in verifying
+    ]
     latencies = sorted((routed[a] - created[a]).total_seconds() for a in routed)
     minutes = (finished - started) / 60
     print(
@@ -223,8 +275,14 @@ def _run(
         f"bare Tesseract on the same documents {bare / args.count:.2f} s; "
         f"ratio {cpu / bare:.2f}"
     )
-    for n, u in enumerate(usage):
-        print(f"worker {n}: peak memory {u.ru_maxrss / 1024:.0f} MB (largest process of its tree)")
+    tenth = max(1, len(by_time) // 10)
+    print(
+        f"verification start -> routed: median {statistics.median(by_time):.1f} s; "
+        f"first {tenth} verified {statistics.median(by_time[:tenth]):.1f} s, "
+        f"last {tenth} {statistics.median(by_time[-tenth:]):.1f} s"
+    )
+    for n, peak in enumerate(memory.peaks):
+        print(f"worker {n}: peak memory {peak / 1024:.0f} MB (runner and flow-run processes)")
     return 0
 
 

@@ -89,12 +89,22 @@ def _retry_infrastructure(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-@task(name="open-verification", cache_policy=NO_CACHE)
+# Every task reads or writes the database or the store and is safe to run again (reads,
+# conditional stage changes, idempotent bookings), so each is retried when one of them is
+# briefly away: after 2, 10 and 30 s. Then the run fails, visibly, in the stage it was in.
+RETRIED: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": [2, 10, 30],
+    "retry_condition_fn": _retry_infrastructure,
+}
+
+
+@task(name="open-verification", cache_policy=NO_CACHE, **RETRIED)
 def open_verification(application_id: int) -> str:
     return start_verification(get_services(), application_id)
 
 
-@task(name="verification-round", cache_policy=NO_CACHE)
+@task(name="verification-round", cache_policy=NO_CACHE, **RETRIED)
 def verification_round(application_id: int) -> str:
     """Names this visit of the verification stage: the stage event that entered it (id and
     time, so that another database's event 1 is not this one), the stored documents' hashes
@@ -127,9 +137,7 @@ def verification_round(application_id: int) -> str:
     name="verify",
     cache_key_fn=lambda _, p: f"paspor-verify-{p['application_id']}-{p['round_key']}",
     persist_result=True,
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
-    retry_condition_fn=_retry_infrastructure,
+    **RETRIED,
 )
 def verify(application_id: int, round_key: str) -> VerificationOutcome:
     outcome = verify_application(
@@ -162,9 +170,7 @@ def verification(application_id: int) -> str:
 @task(
     name="book-appointment",
     cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
-    retry_condition_fn=_retry_infrastructure,
+    **RETRIED,
 )
 def book(application_id: int) -> int:
     """The application's biometrics appointment (the booked one, or the next free slot)."""
@@ -174,7 +180,7 @@ def book(application_id: int) -> int:
     return booking.appointment_id
 
 
-@task(name="needs-printing", cache_policy=NO_CACHE)
+@task(name="needs-printing", cache_policy=NO_CACHE, **RETRIED)
 def needs_printing(application_id: int) -> bool:
     """No live book yet and no operator's printing task open (after repeated QC failures)."""
     with get_services().sessions() as session:
@@ -198,9 +204,7 @@ def _captured_photo(application_id: int) -> bytes | None:
 @task(
     name="print-passport",
     cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
-    retry_condition_fn=_retry_infrastructure,
+    **RETRIED,
 )
 def print_book(application_id: int) -> PrintResult:
     """Print, QC and (for misprints) reprint, one printer at a time."""
@@ -223,13 +227,13 @@ def print_book(application_id: int) -> PrintResult:
     return result
 
 
-@task(name="current-stage", cache_policy=NO_CACHE)
+@task(name="current-stage", cache_policy=NO_CACHE, **RETRIED)
 def current_stage(application_id: int) -> str:
     with get_services().sessions() as session:
         return get_application_by_id(session, application_id=application_id).stage
 
 
-@task(name="record-flow-run", cache_policy=NO_CACHE)
+@task(name="record-flow-run", cache_policy=NO_CACHE, **RETRIED)
 def record_flow_run(application_id: int, flow_run_id: str) -> None:
     services = get_services()
     with services.sessions.begin() as session:
@@ -240,7 +244,7 @@ def record_flow_run(application_id: int, flow_run_id: str) -> None:
             )
 
 
-@task(name="waiting-for", cache_policy=NO_CACHE)
+@task(name="waiting-for", cache_policy=NO_CACHE, **RETRIED)
 def waiting_for(application_id: int, stage: str) -> tuple[int, int] | None:
     """(task id, seconds the run may wait) of the task a person must do, or None."""
     with get_services().sessions() as session:
@@ -302,7 +306,7 @@ def _wait_for(application_id: int, task_id: int, timeout: int) -> None:
     raise RuntimeError(f"task {task_id} was resumed {MAX_STEPS} times while still open")
 
 
-@task(name="task-still-open", cache_policy=NO_CACHE)
+@task(name="task-still-open", cache_policy=NO_CACHE, **RETRIED)
 def task_still_open(task_id: int) -> bool:
     with get_services().sessions() as session:
         found = session.get(HumanTask, task_id)

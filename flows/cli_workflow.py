@@ -287,7 +287,14 @@ def serve(
         bool, typer.Option(help="Start a local Prefect server; --no-server uses PREFECT_API_URL")
     ] = True,
     schedules: Annotated[bool, typer.Option(help="Serve the scheduled maintenance flow")] = True,
-    console: Annotated[bool, typer.Option(help="Serve the officers' web console too")] = True,
+    console: Annotated[
+        bool | None,
+        typer.Option(
+            "--console/--no-console",
+            help="Serve the officers' web console too (default: with the server only, so that "
+            "extra workers started with --no-server do not compete for its port)",
+        ),
+    ] = None,
 ) -> None:
     """Serve the application flow (and the maintenance schedule) until interrupted, with a
     local Prefect server unless one answers on the port (or --no-server), and the console."""
@@ -301,7 +308,7 @@ def serve(
             )
             typer.echo(f"Prefect API {url} (UI at http://127.0.0.1:{port})")
         stack.enter_context(serving(limit=limit, schedules=schedules))
-        if console:
+        if server if console is None else console:
             settings = services.settings
             site = stack.enter_context(console_server(settings.console_host, settings.console_port))
             typer.echo(f"console {site} (users: `paspor users add NAME --role ROLE`)")

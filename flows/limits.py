@@ -9,6 +9,7 @@ in the database before any flow holds one; ``paspor serve`` and the tests call i
 from __future__ import annotations
 
 from prefect.client.orchestration import get_client
+from prefect.exceptions import ObjectAlreadyExists
 
 from flows.stages.biometrics import station_limits
 from flows.wiring import Services
@@ -25,5 +26,8 @@ def ensure_limits(services: Services) -> list[str]:
     wanted.update({limit.name: limit.slots for limit in station_limits(services)})
     with get_client(sync_client=True) as client:
         for name, slots in wanted.items():
-            client.upsert_global_concurrency_limit_by_name(name, slots)
+            try:
+                client.upsert_global_concurrency_limit_by_name(name, slots)
+            except ObjectAlreadyExists:  # another worker starting at the same moment made it
+                client.upsert_global_concurrency_limit_by_name(name, slots)
     return sorted(wanted)
