@@ -13,7 +13,7 @@ from rules.checking import check_context
 from rules.policy import default_policy
 from rules.process import Process
 from storage.applications import change_stage
-from storage.documents import add_document
+from storage.documents import add_document, add_extraction
 from storage.findings import add_findings, list_findings
 from storage.fraud import duplicate_applications, record_fraud_checks, reused_documents
 from storage.models import Application, DocumentFingerprint, FingerprintKey
@@ -276,3 +276,39 @@ def test_a_family_card_photographed_again_is_shared_within_one_kk_only(
         stored = list_findings(session, application_id=mine)
         assert [r.evidence["details"]["other"][0]["number"] for r in stored
                 if r.code == "fraud.document_reused"] == ["APP-2026-000102"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("read_nik", "reported"),
+    [
+        ("3201014101900001", True),  # the original's NIK: a copy
+        ("3201O14101900001", True),  # one OCR slip still names the same card
+        (None, True),  # unread: the images decide
+        ("3201016512880004", False),  # another NIK: another card that looks alike
+    ],
+)
+def test_a_lookalike_naming_another_person_is_not_reuse(
+    new_application: NewApplication,
+    sessions: sessionmaker[Session],
+    fs_store: FileSystemStore,
+    ctx: CheckContext,
+    read_nik: str | None,
+    reported: bool,
+) -> None:
+    first = new_application("APP-2026-000101")
+    second = new_application("APP-2026-000102", nik=OTHER_NIK, nama="BUDI SANTOSO")
+    genuine = _ktp_bytes(61)
+    copy = reused_variant(genuine, random.Random(4), kind="resized")
+    ids = {
+        first: _upload(sessions, fs_store, first, "ktp", genuine),
+        second: _upload(sessions, fs_store, second, "ktp", copy),
+    }
+    with sessions.begin() as session:
+        for app_id, nik in ((first, "3201014101900001"), (second, read_nik)):
+            add_extraction(
+                session, document_id=ids[app_id], status="ok", engine="test",
+                fields={"nik": nik} if nik else {}, confidence={"nik": 0.9} if nik else {},
+            )  # fmt: skip
+        near_duplicate_documents(session, application_id=first, store=fs_store, ctx=ctx)
+        findings = near_duplicate_documents(session, application_id=second, store=fs_store, ctx=ctx)
+    assert [f.observed for f in findings] == (["APP-2026-000101"] if reported else [])
