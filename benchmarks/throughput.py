@@ -12,7 +12,10 @@ time each) carry them through verification to approval. Printed:
 - peak memory per worker: its whole process tree (the runner and the flow-run processes it
   started), sampled from /proc twice a second;
 - seconds from the start of verification to the routed decision, for the first and the last
-  applications verified: flat when nothing slows down as the database fills.
+  applications verified: flat when nothing slows down as the database fills;
+- with ``--to-printing``: the clean applications approved in bulk, booked, captured (synthetic
+  photo and fingerprints) and printed with QC, one printer at a time: books per minute from
+  the bulk approval to the last book printed.
 
     .venv/bin/python benchmarks/throughput.py --count 200
 
@@ -38,6 +41,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytesseract
 from sqlalchemy import create_engine, func, select, text
@@ -133,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7070)
+    parser.add_argument(
+        "--to-printing", action="store_true", help="go on: bulk approval, capture, printing"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="paspor-throughput-"))
     env = {
@@ -247,9 +254,11 @@ def _run(
         stages = session.execute(
             select(Application.stage, func.count()).group_by(Application.stage)
         ).all()
+    if args.to_printing:
+        _to_printing(services)
     memory.done.set()
     for worker in workers:
-        worker.send_signal(signal.SIGINT)
+        worker.send_signal(signal.SIGTERM)
     for worker in workers:
         worker.wait(timeout=120)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers and all they waited for
@@ -271,7 +280,9 @@ def _run(
         f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.0f} s (all submitted at once)"
     )
     print(
-        f"CPU per application: {cpu / args.count:.2f} s (workers and everything they ran); "
+        f"CPU per application: {cpu / args.count:.2f} s (workers and everything they ran"
+        + (", printing included" if args.to_printing else "")
+        + f"); "
         f"bare Tesseract on the same documents {bare / args.count:.2f} s; "
         f"ratio {cpu / bare:.2f}"
     )
@@ -284,6 +295,49 @@ def _run(
     for n, peak in enumerate(memory.peaks):
         print(f"worker {n}: peak memory {peak / 1024:.0f} MB (runner and flow-run processes)")
     return 0
+
+
+def _to_printing(services: Any) -> None:
+    """Bulk approval, the captures and printing, timed from the approval to the last book."""
+    from flows.demo import approve_clean, capture_waiting
+    from storage.models import Application, Appointment, PrintedBook
+
+    def count(query: Any) -> int:
+        with services.sessions() as session:
+            return int(session.scalar(query) or 0)
+
+    def wait_for(query: Any, target: int, what: str) -> None:
+        deadline = time.monotonic() + 3600
+        while (n := count(query)) < target:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what}: {n} of {target} after an hour")
+            time.sleep(2)
+
+    with services.sessions() as session:
+        numbers = list(session.scalars(select(Application.number)))
+    started = time.time()
+    approved = approve_clean(services, numbers)
+    booked = select(func.count()).select_from(Appointment).where(Appointment.status == "booked")
+    wait_for(booked, approved, "appointments booked")
+    booked_at = time.time()
+    captured = capture_waiting(services, numbers)
+    printed = (
+        select(func.count(func.distinct(PrintedBook.application_id)))
+        .select_from(PrintedBook)
+        .where(PrintedBook.status == "printed")
+    )
+    wait_for(printed, captured, "books printed")
+    finished = time.time()
+    misprints = count(
+        select(func.count()).select_from(PrintedBook).where(PrintedBook.status == "qc_failed")
+    )
+    minutes = (finished - started) / 60
+    print(
+        f"\nprinting: {approved} approved in bulk, booked in {booked_at - started:.0f} s; "
+        f"{captured} captured and printed with QC in {finished - booked_at:.0f} s; "
+        f"{captured / minutes:.1f} books per minute from approval to the last book; "
+        f"{misprints} misprint(s) reprinted"
+    )
 
 
 if __name__ == "__main__":

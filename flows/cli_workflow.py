@@ -13,6 +13,7 @@ the role may do and four-eyes between people.
 from __future__ import annotations
 
 import contextlib
+import signal
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -312,7 +313,9 @@ def serve(
             settings = services.settings
             site = stack.enter_context(console_server(settings.console_host, settings.console_port))
             typer.echo(f"console {site} (users: `paspor users add NAME --role ROLE`)")
-        typer.echo("serving the application flow; Ctrl-C stops", err=True)
+        typer.echo("serving the application flow; Ctrl-C (or SIGTERM) stops", err=True)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager's stop
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
         try:
             while True:
                 time.sleep(3600)

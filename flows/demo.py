@@ -42,7 +42,15 @@ from verification.synthetic.fingerprint import fingerprint_bytes
 from verification.synthetic.packet import write_batch, write_packet
 from verification.synthetic.portrait import portrait_bytes
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoRow", "ensure_demo_users", "run_demo"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "DemoRow",
+    "approve_clean",
+    "capture_waiting",
+    "ensure_demo_users",
+    "run_demo",
+]
 
 ACTOR = "demo"
 ADJUDICATOR = "demo-adjudicator"
@@ -140,8 +148,9 @@ def _resume(run_id: str | None, task_id: int, outcome: str) -> None:
     resume_application(run_id, task_id=task_id, outcome=outcome)
 
 
-def _capture_all(services: Services, numbers: list[str]) -> None:
-    """The operator at the station: a synthetic photo and two fingerprints each."""
+def capture_waiting(services: Services, numbers: list[str]) -> int:
+    """The operator at the station: a synthetic photo and two fingerprints for each of
+    ``numbers`` waiting in biometrics, each accepted capture resuming its run; how many."""
     with services.sessions() as session:
         waiting = session.scalars(
             select(Application.number).where(
@@ -160,6 +169,20 @@ def _capture_all(services: Services, numbers: list[str]) -> None:
         )
         if result.accepted:
             _resume(result.flow_run_id, result.task_id, "captured")
+    return len(waiting)
+
+
+def approve_clean(services: Services, numbers: list[str]) -> int:
+    """The adjudicator approves the clean ones of ``numbers`` in bulk, each completed approval
+    resuming its run; how many were approved."""
+    clean = [n for n in clean_in_approval(services) if n in set(numbers)]
+    done, _ = approve_many(
+        services, clean, user=ADJUDICATOR, role="adjudicator", policy=default_policy()
+    )
+    for result in done:
+        if result.complete:
+            _resume(result.flow_run_id, 0, "approved")
+    return len(done)
 
 
 def ensure_demo_users(services: Services) -> list[str]:
@@ -190,16 +213,10 @@ def run_demo(
             ids = [get_application(session, number=n).id for n in numbers]
         recover(services, only=ids)
         _wait(services, numbers, say, "verification")
-        clean = [n for n in clean_in_approval(services) if n in numbers]
-        done, _ = approve_many(
-            services, clean, user=ADJUDICATOR, role="adjudicator", policy=default_policy()
-        )
-        for result in done:
-            if result.complete:
-                _resume(result.flow_run_id, 0, "approved")
-        say(f"  {len(done)} clean application(s) approved in bulk by {ADJUDICATOR}")
+        approved = approve_clean(services, numbers)
+        say(f"  {approved} clean application(s) approved in bulk by {ADJUDICATOR}")
         _wait(services, numbers, say, "appointments booked")
-        _capture_all(services, numbers)
+        capture_waiting(services, numbers)
         _wait(services, numbers, say, "captures, printing and QC")
         rows = _rows(services, numbers)
     return rows, url.removesuffix("/api")
