@@ -28,6 +28,7 @@ from storage.models import HumanTask
 from storage.printing import live_book
 from storage.tasks import claim_task
 from tests.flows.conftest import submit
+from tests.flows.privacy import folder_text, leaks, personal_values, prefect_database_text
 from verification.synthetic.fingerprint import fingerprint_bytes
 from verification.synthetic.packet import write_packet
 from verification.synthetic.portrait import portrait_bytes
@@ -76,7 +77,9 @@ def _stage(services: Services, app_id: int) -> tuple[str, str | None]:
         return app.stage, app.flow_run_id
 
 
-def test_a_flagged_application_from_review_to_issued(served: Services, tmp_path: Path) -> None:
+def test_a_flagged_application_from_review_to_issued(
+    served: Services, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     services = served
     packet = write_packet(tmp_path / "p", seed=777, kk_form="pdf_text")
     form_file = packet.folder / "application.json"
@@ -136,3 +139,14 @@ def test_a_flagged_application_from_review_to_issued(served: Services, tmp_path:
     assert resume_application(handed.flow_run_id, task_id=handed.task_id or 0, outcome="issued")
     _wait(run_id, ("Completed",))
     assert _stage(services, app_id)[0] == "issued"
+
+    # the applicant's NIK, name and birth dates are nowhere in what Prefect keeps
+    output = capfd.readouterr()
+    places = {
+        "Prefect database (runs, inputs, results, logs, events)": prefect_database_text(),
+        "Prefect result storage": folder_text(tmp_path / "prefect-results"),
+        "flow-run output": output.out + output.err,
+    }
+    assert "application-" in places["flow-run output"]  # the runs' logs were captured
+    values = personal_values(body["applicant"]) + personal_values(packet.application["applicant"])
+    assert leaks(values, places) == []
