@@ -36,7 +36,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -67,14 +66,6 @@ def _databases() -> Iterator[None]:
             for name in (APP_DB, PREFECT_DB):
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
 
 
 def _bare_tesseract(folder: Path) -> None:
@@ -183,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
             stderr=subprocess.STDOUT,
         )
         try:
-            while not _healthy(env["PREFECT_API_URL"]):
+            from flows.serving import healthy
+
+            while not healthy(env["PREFECT_API_URL"]):
                 time.sleep(0.5)
             return _run(args, env, work, folders, bare)
         finally:

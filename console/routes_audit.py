@@ -23,7 +23,7 @@ from console.security import User, require
 from console.web import render
 from flows.wiring import Services
 from storage.applications import audit_trail
-from storage.audit import event_hash, verify_chain
+from storage.audit import is_intact, verify_chain
 from storage.console_queries import SEVERITY_RANK, fraud_register, search_applications
 from storage.models import AuditEvent
 from verification.errors import NotFound
@@ -32,20 +32,6 @@ __all__ = ["router"]
 
 router = APIRouter()
 Auditor = Depends(require(lambda r: r.audit))
-
-
-def _intact(event: AuditEvent) -> bool:
-    return event.hash == event_hash(
-        prev_hash=event.prev_hash,
-        seq=event.seq,
-        at=event.at,
-        actor=event.actor,
-        action=event.action,
-        entity_type=event.entity_type,
-        entity_id=event.entity_id,
-        application_id=event.application_id,
-        payload=event.payload,
-    )
 
 
 def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
@@ -83,7 +69,7 @@ def trail(request: Request, number: str, user: User = Auditor) -> HTMLResponse:
     services: Services = request.app.state.services
     with services.sessions() as session:
         case, events = _trail(session, number)
-        intact = {e.seq: _intact(e) for e in events}
+        intact = {e.seq: is_intact(e) for e in events}
         return render(
             request,
             "audit_trail.html",

@@ -29,7 +29,7 @@ from flows.maintenance import maintenance
 from flows.stages.biometrics import ensure_default_stations
 from flows.wiring import get_services
 
-__all__ = ["console_server", "local_prefect_server", "serving"]
+__all__ = ["console_server", "healthy", "local_prefect_server", "serving"]
 
 MAINTENANCE_EVERY = timedelta(minutes=15)
 
@@ -73,7 +73,8 @@ def serving(
         thread.join(timeout=60)
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """Whether a Prefect API answers its health check at ``url``."""
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
             return bool(response.status == 200)
@@ -92,7 +93,7 @@ def local_prefect_server(home: Path, *, port: int = 4200, wait: float = 120) -> 
     # task results (ids and codes only) beside the server's database, not in the user's home
     os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(home / "results"))
     with temporary_settings(updates={PREFECT_API_URL: url}):  # for this process
-        if _healthy(url):  # one is running already (another `paspor serve`): use it
+        if healthy(url):  # one is running already (another `paspor serve`): use it
             yield url
             return
         with _server_process(home, port, url, wait):
@@ -117,7 +118,7 @@ def _server_process(home: Path, port: int, url: str, wait: float) -> Iterator[No
     )
     try:
         deadline = time.monotonic() + wait
-        while not _healthy(url):
+        while not healthy(url):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the Prefect server did not start; see {home / 'server.log'}")
             time.sleep(0.5)

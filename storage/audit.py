@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from storage.models import AuditEvent, AuditHead, utcnow
 from verification.errors import IntegrityError
 
-__all__ = ["GENESIS", "ChainReport", "append_event", "event_hash", "verify_chain"]
+__all__ = ["GENESIS", "ChainReport", "append_event", "event_hash", "is_intact", "verify_chain"]
 
 GENESIS = "0" * 64
 _HEAD_ID = 1
@@ -151,6 +151,21 @@ def _events(session: Session, batch: int = 2000) -> Iterator[AuditEvent]:
             session.expunge(row)
 
 
+def is_intact(event: AuditEvent) -> bool:
+    """Whether the event's stored hash is the hash of its content (it was not edited)."""
+    return event.hash == event_hash(
+        prev_hash=event.prev_hash,
+        seq=event.seq,
+        at=event.at,
+        actor=event.actor,
+        action=event.action,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        application_id=event.application_id,
+        payload=event.payload,
+    )
+
+
 def verify_chain(session: Session) -> ChainReport:
     """Recompute the whole chain and report every edited, deleted or missing event."""
     report = ChainReport()
@@ -169,18 +184,7 @@ def verify_chain(session: Session) -> ChainReport:
                 f"event {event.seq}: link to the previous event is broken "
                 "(the event before it was edited or deleted)"
             )
-        recomputed = event_hash(
-            prev_hash=event.prev_hash,
-            seq=event.seq,
-            at=event.at,
-            actor=event.actor,
-            action=event.action,
-            entity_type=event.entity_type,
-            entity_id=event.entity_id,
-            application_id=event.application_id,
-            payload=event.payload,
-        )
-        if recomputed != event.hash:
+        if not is_intact(event):
             report.problems.append(f"event {event.seq}: content does not match its hash (edited)")
         expected_seq, prev_hash = event.seq + 1, event.hash
     last_seq = expected_seq - 1
