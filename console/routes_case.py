@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from console.casefile import latest_extractions, load_case
 from console.pages import page_picture, page_words
@@ -144,17 +145,22 @@ def decide_task(
     return redirect(f"/cases/{number}")
 
 
+def _stored_file(session: Session, document_id: int) -> tuple[str, str]:
+    """(object key, SHA-256) of a stored document; 404 for an unknown or unstored one."""
+    try:
+        doc = get_document(session, document_id=document_id)
+    except NotFound:
+        raise HTTPException(404, "not_found") from None
+    if doc.object_key is None:
+        raise HTTPException(404, "not_found")
+    return doc.object_key, doc.sha256 or ""
+
+
 @router.get("/documents/{document_id}/picture")
 def document_picture(request: Request, document_id: int, user: Reader) -> Response:
     services: Services = request.app.state.services
     with services.sessions() as session:
-        try:
-            doc = get_document(session, document_id=document_id)
-        except NotFound:
-            raise HTTPException(404, "not_found") from None
-        key, sha = doc.object_key, doc.sha256 or ""
-    if key is None:
-        raise HTTPException(404, "not_found")
+        key, sha = _stored_file(session, document_id)
     picture = page_picture(sha, services.store.get(key))
     return Response(picture.data, media_type=picture.media_type, headers=PRIVATE)
 
@@ -163,15 +169,9 @@ def document_picture(request: Request, document_id: int, user: Reader) -> Respon
 def document_words(request: Request, document_id: int, user: Reader) -> JSONResponse:
     services: Services = request.app.state.services
     with services.sessions() as session:
-        try:
-            doc = get_document(session, document_id=document_id)
-        except NotFound:
-            raise HTTPException(404, "not_found") from None
-        extraction = latest_extractions(session, [doc.id]).get(doc.id)
+        key, sha = _stored_file(session, document_id)
+        extraction = latest_extractions(session, [document_id]).get(document_id)
         stored = (extraction.steps or {}).get("words") if extraction else None
-        key, sha = doc.object_key, doc.sha256 or ""
-    if key is None:
-        raise HTTPException(404, "not_found")
     data = services.store.get(key)
     picture = page_picture(sha, data)
     try:
