@@ -25,6 +25,7 @@ from storage.audit import verify_chain
 from storage.documents import list_documents
 from storage.fraud import record_fraud_checks
 from storage.intake import IntakeResult, submit_packet
+from storage.integrity import check_integrity
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.passports import import_history, parse_history_csv
 from storage.reconcile import find_orphans, remove_orphans
@@ -193,6 +194,31 @@ def audit_verify() -> None:
     for problem in report.problems:
         typer.secho(f"  {problem}", err=True, fg=typer.colors.RED)
     raise _fail(f"audit chain BROKEN: {len(report.problems)} problem(s) in {report.checked} events")
+
+
+@app.command("check")
+def check(
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Check stored files are present, not their hashes")
+    ] = False,
+) -> None:
+    """Check every application, task, passport book, stored file and the audit chain, as after
+    an outage; exit 1 on any inconsistency. Changes nothing."""
+    services = _services()
+    with services.sessions() as session:
+        report = check_integrity(session, services.store, services.process, read_files=not quick)
+    for problem in report.problems:
+        where = f"application {problem.application_id}: " if problem.application_id else ""
+        typer.secho(f"  {problem.kind}  {where}{problem.detail}", err=True, fg=typer.colors.RED)
+    for problem in report.chain.problems:
+        typer.secho(f"  audit  {problem}", err=True, fg=typer.colors.RED)
+    typer.echo(
+        f"{report.applications} applications, {report.documents_checked} stored files, "
+        f"{report.chain.checked} audit events, {len(report.orphans)} orphan object(s)"
+    )
+    if not report.ok:
+        raise _fail(f"INCONSISTENT: {len(report.problems) + len(report.chain.problems)} problem(s)")
+    typer.echo("consistent")
 
 
 @store_app.command("orphans")
