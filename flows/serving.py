@@ -29,7 +29,7 @@ from flows.maintenance import maintenance
 from flows.stages.biometrics import ensure_default_stations
 from flows.wiring import get_services
 
-__all__ = ["console_server", "healthy", "local_prefect_server", "serving"]
+__all__ = ["console_server", "healthy", "local_prefect_server", "prefect_server_process", "serving"]
 
 MAINTENANCE_EVERY = timedelta(minutes=15)
 
@@ -96,12 +96,12 @@ def local_prefect_server(home: Path, *, port: int = 4200, wait: float = 120) -> 
         if healthy(url):  # one is running already (another `paspor serve`): use it
             yield url
             return
-        with _server_process(home, port, url, wait):
+        with prefect_server_process(home, port, url, wait):
             yield url
 
 
 @contextmanager
-def _server_process(home: Path, port: int, url: str, wait: float) -> Iterator[None]:
+def prefect_server_process(home: Path, port: int, url: str, wait: float) -> Iterator[None]:
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),

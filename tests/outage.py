@@ -3,7 +3,9 @@
 Clients connect to ``relay.address``; the relay forwards to the real server. ``cut()`` closes
 every relayed connection and stops accepting, so clients see resets and refused connections,
 as when a database or object store restarts or the network drops; ``restore()`` accepts again
-on the same port. The servers themselves keep running with their data.
+on the same port. ``cut_after(n)`` cuts once clients have sent ``n`` more bytes, to stop a
+server in the middle of a multi-request operation (an intake storing several files). The
+servers themselves keep running with their data.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Relay:
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        self._budget: int | None = None  # bytes clients may still send before a cut
         self.port = self._listen(0)
 
     @property
@@ -54,12 +57,26 @@ class Relay:
             upstream.settimeout(None)
             with self._lock:
                 self._open.update((client, upstream))
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            for source, sink, sent in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(target=self._pump, args=(source, sink, sent), daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _spend(self, size: int) -> bool:
+        """Count ``size`` bytes sent by a client; True when that exhausts the budget."""
+        with self._lock:
+            if self._budget is None:
+                return False
+            self._budget -= size
+            if self._budget > 0:
+                return False
+            self._budget = None
+        return True
+
+    def _pump(self, source: socket.socket, sink: socket.socket, from_client: bool) -> None:
         try:
             while data := source.recv(65536):
+                if from_client and self._spend(len(data)):
+                    self.cut()
+                    return
                 sink.sendall(data)
         except OSError:
             pass
@@ -87,6 +104,11 @@ class Relay:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _RESET)
         self._close(*open_now)
+
+    def cut_after(self, sent: int) -> None:
+        """Cut (as ``cut``) once clients have sent ``sent`` more bytes through the relay."""
+        with self._lock:
+            self._budget = sent
 
     def restore(self) -> None:
         if self._listener is None:
