@@ -3,19 +3,36 @@ fault test (``assert_consistent``)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.exceptions import ObjectNotFound
 from sqlalchemy import func, select
 
+from flows.runs import DEPLOYMENT
 from flows.wiring import Services
 from storage.integrity import check_integrity
 from storage.models import Application, AuditEvent
 
-__all__ = ["assert_consistent", "routings", "stages", "wait_until", "worker"]
+__all__ = [
+    "PrivatePostgres",
+    "assert_consistent",
+    "deployed",
+    "private_postgres",
+    "routings",
+    "stages",
+    "wait_until",
+    "worker",
+]
 
 
 def worker(env: dict[str, str], log: Path, *, limit: int = 2) -> subprocess.Popen[bytes]:
@@ -29,6 +46,16 @@ def worker(env: dict[str, str], log: Path, *, limit: int = 2) -> subprocess.Pope
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def deployed() -> bool:
+    """Whether a worker has registered the application flow's deployment."""
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_deployment_by_name(DEPLOYMENT)
+        except ObjectNotFound:
+            return False
+    return True
 
 
 def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
@@ -65,3 +92,56 @@ def assert_consistent(services: Services, *, orphans_allowed: bool = False) -> N
     assert orphans_allowed or not report.orphans, report.orphans
     twice = {app_id: n for app_id, n in routings(services).items() if n > 1}
     assert not twice, f"routed more than once: {twice}"
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (initdb in a temporary folder, its own port),
+    so the test can restart the server for real without disturbing the shared one."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+        if os.geteuid() != 0 or not bins:
+            pytest.skip("a private PostgreSQL cluster needs root and the postgresql package")
+        self.bin, self.folder, self.port = bins[-1], folder, port
+        self.data = folder / "data"
+        shutil.chown(folder, "postgres")
+        self._as_postgres("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+    def _as_postgres(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", str(self.bin / tool), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def _ctl(self, action: str, *args: str) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self._as_postgres(
+            "pg_ctl", action, "-D", str(self.data), "-l", str(self.folder / "log"), "-w",
+            "-o", options, *args,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def restart(self) -> None:
+        """As after a crash: every connection is cut, the server recovers from its log."""
+        self._ctl("restart", "-m", "immediate")
+
+    def stop(self) -> None:
+        self._ctl("stop", "-m", "fast")
+
+
+@contextlib.contextmanager
+def private_postgres(port: int) -> Iterator[PrivatePostgres]:
+    folder = Path(tempfile.mkdtemp(prefix="paspor-pg-"))  # postgres must reach it
+    folder.chmod(0o755)
+    server = PrivatePostgres(folder, port)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

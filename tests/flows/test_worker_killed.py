@@ -12,26 +12,22 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from prefect.client.orchestration import get_client
-from prefect.exceptions import ObjectNotFound
 from sqlalchemy import func, select
 
-from flows.runs import DEPLOYMENT, recover, start_run
+from flows.runs import recover, start_run
 from flows.stages.verification import ROUTE_STAGE
 from flows.wiring import Services, get_services, get_settings
 from rules.routing import Route
 from storage.audit import verify_chain
-from storage.models import Application, AuditEvent, Document, Extraction
+from storage.models import AuditEvent, Document, Extraction
 from storage.store.base import check_hash
 from tests.flows.conftest import submit
+from tests.flows.faults import assert_consistent, deployed, stages, wait_until, worker
 from verification.synthetic.packet import write_packet
 
 COUNT = 4
@@ -58,39 +54,6 @@ def worker_env(
     get_services.cache_clear()
 
 
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    paspor = Path(sys.executable).with_name("paspor")
-    return subprocess.Popen(
-        [str(paspor), "serve", "--no-server", "--no-schedules", "--limit", "2"],
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: the kill takes its flow runs too
-    )
-
-
-def _stages(services: Services) -> dict[int, str]:
-    with services.sessions() as session:
-        return dict(session.execute(select(Application.id, Application.stage)).all())
-
-
-def _wait_until(condition, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what} after {seconds} s")
-        time.sleep(0.5)
-
-
-def _deployed() -> bool:
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_deployment_by_name(DEPLOYMENT)
-        except ObjectNotFound:
-            return False
-    return True
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # once, on the production database
 def test_a_killed_worker_loses_nothing(
@@ -101,31 +64,31 @@ def test_a_killed_worker_loses_nothing(
         for i in range(COUNT)
     ]
     log = tmp_path / "worker.log"
-    first = _worker(worker_env, log)
+    first = worker(worker_env, log)
     try:
-        _wait_until(_deployed, 120, "the worker to register the deployment")
+        wait_until(deployed, 120, "the worker to register the deployment")
         for app_id in ids:
             start_run(services, app_id)
         # kill it once the first application is verified and others are still on the way
-        _wait_until(
-            lambda: any(s not in ("intake", "verification") for s in _stages(services).values()),
+        wait_until(
+            lambda: any(s not in ("intake", "verification") for s in stages(services).values()),
             300,
             "a first routing",
         )
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
-    unfinished = [a for a, s in _stages(services).items() if s in ("intake", "verification")]
+    unfinished = [a for a, s in stages(services).items() if s in ("intake", "verification")]
     assert unfinished, "the kill came too late to interrupt anything"
 
-    second = _worker(worker_env, log)
+    second = worker(worker_env, log)
     try:
         restarted = recover(services, stale_after=timedelta(0))  # the killed runs are orphans
         # runs that were running when killed are restarted; runs still scheduled are left to
         # the new worker, which picks them up
         assert set(restarted) & set(unfinished)
-        _wait_until(
-            lambda: not any(s in ("intake", "verification") for s in _stages(services).values()),
+        wait_until(
+            lambda: not any(s in ("intake", "verification") for s in stages(services).values()),
             400,
             "every routing",
         )
@@ -145,11 +108,12 @@ def test_a_killed_worker_loses_nothing(
         documents = session.scalars(select(Document).where(Document.status == "stored")).all()
         assert verify_chain(session).ok
     assert sorted(a for a, _ in routings) == sorted(ids)  # each routing recorded exactly once
-    stages = _stages(services)
+    now = stages(services)
     for app_id, payload in routings:  # and each application where its routing sent it
-        assert stages[app_id] == ROUTE_STAGE[Route(payload["route"])]
+        assert now[app_id] == ROUTE_STAGE[Route(payload["route"])]
     assert all(count == 1 for _, count in per_document)  # no document read twice
     assert len(documents) == 3 * COUNT
     for doc in documents:  # every stored file is there, with its own hash
         assert doc.object_key is not None
         check_hash(doc.object_key, services.store.get(doc.object_key))
+    assert_consistent(services)
