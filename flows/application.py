@@ -37,6 +37,7 @@ from prefect.input import RunInput
 from sqlalchemy import select
 
 from flows.limits import PRINTERS
+from flows.logs import configure_logging
 from flows.stages.biometrics import book_appointment
 from flows.stages.handoff import waiting_task
 from flows.stages.printing import PrintResult, print_passport
@@ -262,11 +263,12 @@ def waiting_for(application_id: int, stage: str) -> tuple[int, int] | None:
 )
 def process_application(application_id: int) -> str:
     """Carry one application from intake to a terminal stage; returns that stage."""
+    services = get_services()
+    configure_logging(services.settings.resolved_log_dir())  # this flow-run process's log
     logger = get_run_logger()
     run = get_run_context().flow_run  # type: ignore[union-attr]
     if run is not None:
         record_flow_run(application_id, str(run.id))
-    services = get_services()
     for _ in range(MAX_STEPS):
         stage = current_stage(application_id)
         if services.process.is_terminal(stage):

@@ -7,7 +7,6 @@ exits non-zero with a one-paragraph reason when it cannot do what was asked.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -17,12 +16,13 @@ from typing import Annotated
 import typer
 
 from flows import cli_console, cli_counter, cli_workflow
+from flows.logs import configure_logging
 from flows.wiring import Services, get_services, get_settings
 from rules.checking import check_context
 from rules.policy import default_policy
 from storage.applications import audit_trail, get_application, stage_history
 from storage.audit import verify_chain
-from storage.documents import list_documents
+from storage.documents import list_documents, read_fields
 from storage.fraud import record_fraud_checks
 from storage.intake import IntakeResult, submit_packet
 from storage.integrity import check_integrity
@@ -68,11 +68,7 @@ def _services() -> Services:
 
 @app.callback()
 def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(get_settings().resolved_log_dir(), verbose=verbose)
 
 
 @db_app.command("upgrade")
@@ -389,21 +385,30 @@ app.add_typer(quality_app, name="quality")
 
 @quality_app.command("report")
 def quality_report_command(
-    reports_dir: Annotated[Path, typer.Argument(help="Folder of verification reports (JSON)")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the Data Docs HTML")],
+    reports_dir: Annotated[
+        Path | None,
+        typer.Argument(help="Folder of verification reports (JSON); default: the database"),
+    ] = None,
 ) -> None:
-    """Validate every document of many reports and render Data Docs for auditors (masked)."""
+    """Validate every document's extracted fields and render Data Docs for auditors (masked):
+    those of a folder of verification reports, or every stored document's latest reading."""
     from rules.policy import default_policy
     from verification.quality import quality_report
 
-    def extractions() -> Iterator[tuple[str, dict[str, object]]]:
-        for path in sorted(reports_dir.glob("*.json")):
+    def from_reports(folder: Path) -> Iterator[tuple[str, dict[str, object]]]:
+        for path in sorted(folder.glob("*.json")):
             body = json.loads(path.read_text(encoding="utf-8"))
             for doc in body.get("documents", []):
                 if doc.get("status") == "ok" and doc.get("fields"):
                     yield doc["type"], doc["fields"]
 
-    result = quality_report(extractions(), out, rule_version=default_policy().version)
+    version = default_policy().version
+    if reports_dir is not None:
+        result = quality_report(from_reports(reports_dir), out, rule_version=version)
+    else:
+        with _services().sessions() as session:
+            result = quality_report(read_fields(session), out, rule_version=version)
     typer.echo(
         f"{result.documents} documents validated ({result.skipped} skipped), "
         f"{result.expectations_evaluated} expectations; Data Docs: {result.index_html}"
@@ -416,6 +421,7 @@ def quality_report_command(
 def demo(
     count: Annotated[int, typer.Option(help="Synthetic packets to generate")] = 6,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic batch")] = 2026,
+    prefect_port: Annotated[int, typer.Option(help="Port of the local Prefect server")] = 4200,
 ) -> None:
     """The whole story on the embedded defaults: synthetic packets submitted, verified by the
     Prefect flow, clean ones approved, captured and printed, flagged ones left for review."""
@@ -423,7 +429,7 @@ def demo(
 
     services = get_services()
     upgrade(services.engine)
-    rows, ui = run_demo(services, count=count, seed=seed, say=typer.echo)
+    rows, ui = run_demo(services, count=count, seed=seed, say=typer.echo, port=prefect_port)
     users = ensure_demo_users(services)
     typer.echo(
         f"\n{'application':<16} {'category':<8} {'stage':<10} {'waiting for':<32} "

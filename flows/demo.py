@@ -18,6 +18,7 @@ Running it again takes up what is stored: nothing is submitted, approved or prin
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,11 +34,13 @@ from flows.stages.biometrics import record_capture
 from flows.wiring import Services
 from rules.policy import default_policy
 from storage.applications import get_application
+from storage.documents import read_fields
 from storage.intake import submit_packet
 from storage.models import Application, HumanTask
 from storage.printing import live_book
 from storage.users import add_user, get_user
 from verification.errors import AlreadyExists
+from verification.quality import quality_report
 from verification.synthetic.fingerprint import fingerprint_bytes
 from verification.synthetic.packet import write_batch, write_packet
 from verification.synthetic.portrait import portrait_bytes
@@ -48,6 +51,7 @@ __all__ = [
     "DemoRow",
     "approve_clean",
     "capture_waiting",
+    "data_docs",
     "ensure_demo_users",
     "run_demo",
 ]
@@ -197,9 +201,14 @@ def ensure_demo_users(services: Services) -> list[str]:
 
 
 def run_demo(
-    services: Services, *, count: int, seed: int, say: Callable[[str], None] = print
+    services: Services,
+    *,
+    count: int,
+    seed: int,
+    say: Callable[[str], None] = print,
+    port: int = PORT,
 ) -> tuple[list[DemoRow], str]:
-    """Run the story; the rows and the Prefect UI address."""
+    """Run the story (the Prefect server on ``port``); the rows and the Prefect UI address."""
     packets = services.settings.data_dir / "demo" / "packets"
     if not (packets / "ground_truth.json").exists():
         write_batch(packets, count=count, seed=seed, degraded_fraction=0.0)
@@ -208,7 +217,7 @@ def run_demo(
     numbers = _submit_all(services, folders)
     say(f"{len(numbers)} applications stored; starting Prefect")
     home = services.settings.data_dir / "prefect"
-    with local_prefect_server(home, port=PORT) as url, serving(limit=2, schedules=False):
+    with local_prefect_server(home, port=port) as url, serving(limit=2, schedules=False):
         with services.sessions() as session:
             ids = [get_application(session, number=n).id for n in numbers]
         recover(services, only=ids)
@@ -219,7 +228,18 @@ def run_demo(
         capture_waiting(services, numbers)
         _wait(services, numbers, say, "captures, printing and QC")
         rows = _rows(services, numbers)
+    docs = data_docs(services, services.settings.data_dir / "reports" / "quality")
+    say(f"  data-quality report for auditors (masked): {docs}")
     return rows, url.removesuffix("/api")
+
+
+def data_docs(services: Services, out: Path) -> Path:
+    """The Great Expectations Data Docs of every stored document's reading, rendered afresh
+    in ``out``; the index page."""
+    shutil.rmtree(out, ignore_errors=True)
+    with services.sessions() as session:
+        report = quality_report(read_fields(session), out, rule_version=default_policy().version)
+    return report.index_html
 
 
 def _rows(services: Services, numbers: list[str]) -> list[DemoRow]:

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     console_host: str = "127.0.0.1"
     console_port: int = Field(default=8000, gt=0, lt=65536)
 
+    # Application log (``paspor.log``, personal values masked); default: data_dir/logs.
+    log_dir: Path | None = None
+
     max_upload_mb: float = Field(default=20.0, gt=0, le=500)
     max_image_megapixels: float = Field(default=50.0, gt=0, le=1000)
 
@@ -75,6 +78,9 @@ class Settings(BaseSettings):
 
     def resolved_store_root(self) -> Path:
         return self.store_root or self.data_dir / "documents"
+
+    def resolved_log_dir(self) -> Path:
+        return self.log_dir or self.data_dir / "logs"
 
     def upload_limits(self) -> UploadLimits:
         return UploadLimits(

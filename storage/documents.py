@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.audit import append_event
@@ -20,6 +20,7 @@ __all__ = [
     "get_document",
     "latest_extraction",
     "list_documents",
+    "read_fields",
     "set_document_status",
 ]
 
@@ -177,3 +178,26 @@ def latest_extraction(session: Session, *, document_id: int) -> Extraction | Non
         .order_by(Extraction.id.desc())
         .limit(1)
     ).first()
+
+
+def read_fields(
+    session: Session, *, application_ids: Sequence[int] | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(document type, fields) of the latest readable extraction of every stored document
+    (of ``application_ids`` only, when given): what the data-quality report validates."""
+    latest = select(func.max(Extraction.id)).group_by(Extraction.document_id)
+    query = (
+        select(Document.doc_type, Extraction.fields)
+        .join(Extraction, Extraction.document_id == Document.id)
+        .where(
+            Document.status == "stored",
+            Extraction.status == "ok",
+            Extraction.id.in_(latest),
+        )
+        .order_by(Document.id)
+    )
+    if application_ids is not None:
+        query = query.where(Document.application_id.in_(application_ids))
+    for doc_type, fields in session.execute(query).yield_per(500):
+        if fields:
+            yield doc_type, fields

@@ -16,7 +16,7 @@ from typing import Any
 
 from prefect.settings import get_current_settings
 
-__all__ = ["folder_text", "leaks", "personal_values", "prefect_database_text"]
+__all__ = ["folder_text", "leaks", "personal_values", "prefect_database_text", "sqlite_text"]
 
 
 def personal_values(applicant: Mapping[str, Any]) -> list[str]:
@@ -35,7 +35,11 @@ def prefect_database_text() -> str:
     """Every row of every table of the Prefect server's (SQLite) database, as text."""
     url = get_current_settings().server.database.connection_url
     assert url is not None
-    path = url.get_secret_value().split("///", 1)[1]
+    return sqlite_text(Path(url.get_secret_value().split("///", 1)[1]))
+
+
+def sqlite_text(path: Path) -> str:
+    """Every row of every table of a SQLite database, as text."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return "\n".join(

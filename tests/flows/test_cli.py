@@ -99,6 +99,22 @@ def test_store_orphans(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None
     assert "1 orphan object(s) removed" in removed.stderr and not stray.exists()
 
 
+def test_check_passes_a_consistent_office_and_names_a_lost_file(
+    cli_env: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    _ok(runner, "db", "upgrade")
+    _ok(runner, "submit", str(write_packet(tmp_path / "p")))
+    passed = runner.invoke(app, ["check"])
+    assert passed.exit_code == 0, passed.output
+    assert "1 applications, 3 stored files" in passed.stdout and "consistent" in passed.stdout
+    lost = next((cli_env / "documents" / "applications" / "APP-2026-000123" / "ktp").iterdir())
+    lost.unlink()
+    failed = runner.invoke(app, ["check", "--quick"])
+    assert failed.exit_code == 1
+    assert "document.missing  application 1: document 1:" in failed.stderr
+    assert "INCONSISTENT: 1 problem(s)" in failed.stderr
+
+
 def test_readme_documents_every_finding_code() -> None:
     from verification.findings import FINDING_CODES
 
