@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,3 +71,17 @@ def prefect_server() -> Iterator[str]:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     with prefect_test_harness(server_startup_timeout=90):
         yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A tmpfs of 3 MB mounted for the test: a filesystem that really fills up."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; CI and these machines run the tests as root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

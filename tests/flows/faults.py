@@ -27,6 +27,7 @@ __all__ = [
     "PrivatePostgres",
     "assert_consistent",
     "deployed",
+    "fill",
     "private_postgres",
     "routings",
     "stages",
@@ -145,3 +146,11 @@ def private_postgres(port: int) -> Iterator[PrivatePostgres]:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill ``disk`` until ``leave`` bytes are free; the filler file is returned."""
+    filler = disk / "filler"
+    stat = os.statvfs(disk)
+    filler.write_bytes(b"\0" * max(stat.f_bavail * stat.f_frsize - leave, 0))
+    return filler

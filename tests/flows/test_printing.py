@@ -8,6 +8,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,9 +34,11 @@ from storage.models import (
 from storage.passports import PassportRow, import_history
 from storage.printing import allocate_number, record_book
 from storage.reconcile import find_orphans
+from storage.store import FileSystemStore
 from storage.store.base import sha256_hex
 from storage.tasks import claim_task
-from verification.errors import ConflictError, NotPermitted, StageConflict
+from tests.flows.faults import assert_consistent, fill
+from verification.errors import ConflictError, NotPermitted, StageConflict, StoreUnavailable
 from verification.printing.datapage import DataPage
 from verification.printing.qc import mrz_engine
 from verification.printing.render import render_data_page
@@ -393,3 +396,21 @@ def test_printing_refuses_an_application_in_another_stage(services: Services) ->
     with pytest.raises(ConflictError, match="not printing"):
         _print(services, app_id)
     assert _books(services, app_id) == []
+
+
+def test_a_full_disk_fails_the_print_and_the_retry_uses_the_same_number(
+    services: Services, small_disk: Path
+) -> None:
+    services = replace(services, store=FileSystemStore(small_disk / "documents"))
+    app_id, _ = _in_printing(services, 131)
+    filler = fill(small_disk, leave=0)
+    with pytest.raises(StoreUnavailable, match="No space left on device"):
+        _print(services, app_id, photo=None)
+    assert _books(services, app_id) == []
+    with services.sessions() as session:
+        (allocated,) = session.scalars(select(PassportNumber.number)).all()
+    filler.unlink()
+    result = _print(services, app_id, photo=None)
+    assert result.status == "printed"
+    assert [b.number for b in _books(services, app_id)] == [allocated]  # no number burned
+    assert_consistent(services)

@@ -14,10 +14,7 @@ Each ends with ``assert_consistent``.
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +31,7 @@ from storage.intake import submit_packet
 from storage.models import Application, Document, Finding
 from storage.reconcile import find_orphans, remove_orphans
 from storage.store import FileSystemStore, MinioStore
-from tests.flows.faults import assert_consistent, routings
+from tests.flows.faults import assert_consistent, fill, routings
 from tests.outage import relay_to
 from verification.errors import StoreUnavailable
 from verification.media import UploadLimits
@@ -108,28 +105,6 @@ def test_the_store_stopped_in_the_middle_of_an_intake(
     assert_consistent(services)
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A tmpfs of 3 MB mounted for the test: a filesystem that really fills up."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root; CI and these machines run the tests as root")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def _fill(disk: Path, leave: int) -> Path:
-    """Fill ``disk`` until ``leave`` bytes are free; the filler file is returned."""
-    filler = disk / "filler"
-    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
-    filler.write_bytes(b"\0" * max(free - leave, 0))
-    return filler
-
-
 def test_a_full_disk_refuses_an_intake_and_fails_a_verification_without_half_writes(
     engine: Engine,
     sessions: sessionmaker[Session],
@@ -142,7 +117,7 @@ def test_a_full_disk_refuses_an_intake_and_fails_a_verification_without_half_wri
 
     # at intake: there is room for a file or two, not the packet
     packet = write_packet(tmp_path / "p1", seed=4311, kk_form="pdf_text")
-    filler = _fill(small_disk, leave=64 * 1024)
+    filler = fill(small_disk, leave=64 * 1024)
     with pytest.raises(StoreUnavailable, match="No space left on device"):
         _intake(services, packet.folder)
     assert _rows(services) == (0, 0)
@@ -163,7 +138,7 @@ def test_a_full_disk_refuses_an_intake_and_fails_a_verification_without_half_wri
     (forged_packet.folder / "kk.pdf").write_bytes(forged)
     second = _intake(services, forged_packet.folder)
     start_verification(services, second)
-    filler = _fill(small_disk, leave=0)
+    filler = fill(small_disk, leave=0)
     verify = {"engine": TesseractEngine(), "policy": default_policy(), "today": TODAY}
     with pytest.raises(StoreUnavailable, match="No space left on device"):
         verify_application(services, second, **verify)  # type: ignore[arg-type]
