@@ -25,13 +25,28 @@ from pydantic import (
 from verification.errors import PacketInvalid, PacketProblem
 from verification.vocabulary import JENIS_KELAMIN, STATUS_PERKAWINAN, Category, DocumentType
 
-__all__ = ["APPLICATION_ID_PATTERN", "ApplicantForm", "DocumentRef", "Packet", "parse_packet"]
+__all__ = [
+    "APPLICATION_ID_PATTERN",
+    "MAX_PACKET_BYTES",
+    "ApplicantForm",
+    "DocumentRef",
+    "Packet",
+    "parse_packet",
+]
 
-APPLICATION_ID_PATTERN = r"^APP-\d{4}-\d{6}$"
+# [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, Devanagari...).
+APPLICATION_ID_PATTERN = r"^APP-[0-9]{4}-[0-9]{6}$"
+_DIGITS16 = r"^[0-9]{16}$"
+# No control characters (C0, DEL, C1) nor bidirectional overrides, which reorder what is shown.
+_NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")
+MAX_PACKET_BYTES = 256 * 1024  # a real application.json is a few KB
 
-Digits16 = Annotated[str, StringConstraints(pattern=r"^\d{16}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Digits16 = Annotated[str, StringConstraints(pattern=_DIGITS16)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_CONTROLS),
+]
 
 
 def _one_of(allowed: frozenset[str]) -> AfterValidator:
@@ -64,7 +79,7 @@ class ApplicantForm(_Strict):
     status_perkawinan: Annotated[str, _one_of(STATUS_PERKAWINAN)]
     had_passport: bool | None = None
     old_passport_number: (
-        Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}\d{6,7}$")] | None
+        Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}[0-9]{6,7}$")] | None
     ) = None
     validity_years: Literal[5, 10] = 5
 
@@ -112,6 +127,9 @@ class Packet(_Strict):
         return docs
 
 
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for item in loc:
@@ -128,12 +146,15 @@ def _problem(error: Any) -> PacketProblem:
     if kind == "missing":
         return PacketProblem(_location(loc), "is required")
     if kind == "extra_forbidden":
-        return PacketProblem(_location(loc), "is not a field of the packet contract")
+        # The unknown key is the applicant's text: name it only when it looks like a field name.
+        shown = loc if _FIELD_NAME.fullmatch(str(loc[-1])) else (*loc[:-1], "(unknown key)")
+        return PacketProblem(_location(shown), "is not a field of the packet contract")
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         text = {
-            r"^\d{16}$": "must be exactly 16 digits",
+            _DIGITS16: "must be exactly 16 digits",
             APPLICATION_ID_PATTERN: ("must look like APP-YYYY-NNNNNN"),
+            _NO_CONTROLS: "must not contain control characters",
         }.get(pattern, f"must match {pattern}")
         return PacketProblem(_location(loc), text)
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -151,6 +172,9 @@ def parse_packet(text: str | bytes) -> Packet:
       - applicant: is required
       - documents: is required
     """
+    if len(text) > MAX_PACKET_BYTES:
+        problem = f"is over {MAX_PACKET_BYTES // 1024} KB"
+        raise PacketInvalid([PacketProblem("application.json", problem)])
     try:
         raw = json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -160,6 +184,9 @@ def parse_packet(text: str | bytes) -> Packet:
         raise PacketInvalid(
             [PacketProblem("application.json", f"is not valid UTF-8 JSON {where}".strip())]
         ) from None
+    except (RecursionError, ValueError):  # nesting too deep; a number of over 4300 digits
+        problem = "is not valid UTF-8 JSON (nested too deep or a number too long)"
+        raise PacketInvalid([PacketProblem("application.json", problem)]) from None
     if not isinstance(raw, dict):
         raise PacketInvalid([PacketProblem("application.json", "must be a JSON object")])
     try:

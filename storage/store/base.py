@@ -29,7 +29,9 @@ __all__ = [
 
 _SEGMENT = re.compile(r"^[a-z0-9_]{1,32}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_KEY = re.compile(r"^(applications|evidence)/(APP-\d{4}-\d{6})/([a-z0-9_]{1,32})/([0-9a-f]{64})$")
+_KEY = re.compile(
+    r"^(applications|evidence)/(APP-[0-9]{4}-[0-9]{6})/([a-z0-9_]{1,32})/([0-9a-f]{64})$"
+)
 
 
 def sha256_hex(data: bytes) -> str:

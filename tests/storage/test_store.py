@@ -180,3 +180,13 @@ def test_minio_unreachable_is_retryable_unavailable() -> None:
     )
     with pytest.raises(StoreUnavailable, match="unreachable"):
         store.put(KEY, DATA, media_type="application/pdf")
+
+
+@pytest.mark.parametrize("number", ["APP-٢٠٢٦-000001", "APP-2026-００００01"])
+def test_keys_with_other_scripts_digits_are_refused(store: DocumentStore, number: str) -> None:
+    # Before: \d let them through, so the same application had several spellings of its keys.
+    key = f"applications/{number}/kk/{sha256_hex(DATA)}"
+    with pytest.raises(InvalidKey):
+        store.put(key, DATA, media_type="application/pdf")
+    with pytest.raises(InvalidKey):
+        document_key(number, "kk", sha256_hex(DATA))

@@ -130,3 +130,44 @@ def test_every_problem_at_once_without_values() -> None:
 )
 def test_unparseable_json(text: str | bytes, expected: str) -> None:
     assert _problems(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deep or a number too long"),
+        ('{"application_id": ' + "9" * 5000 + "}", "nested too deep or a number too long"),
+        ('{"x": "' + "a" * 300_000 + '"}', "is over 256 KB"),
+    ],
+)
+def test_hostile_json_is_invalid_not_a_crash(text: str, expected: str) -> None:
+    # Before: RecursionError and a bare ValueError (int digits limit) escaped json.loads.
+    [problem] = _problems(text)
+    assert problem.startswith("application.json: ") and expected in problem
+
+
+def test_digits_of_other_scripts_are_not_digits() -> None:
+    # Before: \d accepted Arabic-Indic and full-width digits in the NIK and application number.
+    raw = packet_json(number="APP-٢٠٢٦-٠٠٠١٢٣")
+    raw["applicant"]["nik"] = "１４７１０２４５０８９０００００３"
+    assert _problems(raw) == [
+        "application_id: must look like APP-YYYY-NNNNNN",
+        "applicant.nik: must be exactly 16 digits",
+    ]
+
+
+@pytest.mark.parametrize("value", ["SITI\x00AMINAH", "SITI\x1b[2J", "\u202eHANIMA ITIS", "A\x85B"])
+def test_control_characters_are_refused_in_text(value: str) -> None:
+    raw = packet_json()
+    raw["applicant"]["nama"] = value
+    assert _problems(raw) == ["applicant.nama: must not contain control characters"]
+
+
+def test_unknown_keys_are_named_only_when_they_look_like_field_names() -> None:
+    # Before: any key was quoted, so a name or a NIK typed as a key reached logs and Prefect.
+    raw = packet_json()
+    raw["applicant"].update({"nama_lengkap": "x", "SITI AMINAH 1471024508900003": "x"})
+    assert _problems(raw) == [
+        "applicant.nama_lengkap: is not a field of the packet contract",
+        "applicant.(unknown key): is not a field of the packet contract",
+    ]
