@@ -25,7 +25,7 @@ from storage.models import Application
 from storage.store import DocumentStore, document_key, sha256_hex
 from verification.errors import AlreadyExists, PacketInvalid, PacketProblem, UploadRefused
 from verification.media import UploadLimits, inspect_upload
-from verification.packet import DocumentRef, Packet, parse_packet
+from verification.packet import MAX_PACKET_BYTES, DocumentRef, Packet, parse_packet
 
 __all__ = ["IntakeDocument", "IntakeResult", "load_packet", "submit_packet"]
 
@@ -59,12 +59,20 @@ def load_packet(packet_dir: Path) -> Packet:
     """Read and validate ``application.json`` of a packet folder."""
     if not packet_dir.is_dir():
         raise PacketInvalid([PacketProblem(str(packet_dir.name), "is not a folder")])
+    path = packet_dir / "application.json"
     try:
-        text = (packet_dir / "application.json").read_bytes()
+        # Like the listed files: a regular file inside the packet (not a link to /dev/zero or
+        # a FIFO, which would never end), read no further than the limit.
+        if not path.resolve(strict=True).is_relative_to(packet_dir.resolve()):
+            raise PacketInvalid([PacketProblem("application.json", "lies outside the packet")])
+        if not path.is_file():
+            raise PacketInvalid([PacketProblem("application.json", "is not a regular file")])
+        with path.open("rb") as handle:
+            text = handle.read(MAX_PACKET_BYTES + 1)
     except FileNotFoundError:
         raise PacketInvalid([PacketProblem("application.json", "is missing")]) from None
-    except OSError as exc:
-        problem = f"cannot be read ({exc.strerror})"
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        problem = f"cannot be read ({getattr(exc, 'strerror', None) or 'symlink loop'})"
         raise PacketInvalid([PacketProblem("application.json", problem)]) from None
     return parse_packet(text)
 
@@ -74,7 +82,10 @@ def _read_document(packet_dir: Path, ref: DocumentRef, limits: UploadLimits) -> 
         return IntakeDocument(ref.type.value, ref.file, status, reason)
 
     root = packet_dir.resolve()
-    path = (packet_dir / ref.file).resolve()
+    try:
+        path = (packet_dir / ref.file).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return outcome("error", "cannot be read (symlink loop)")
     if not path.is_relative_to(root):
         return outcome("refused", "file lies outside the packet")
     if not path.exists():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from rules.process import Process
 from storage.applications import audit_trail, get_application
 from storage.audit import verify_chain
 from storage.documents import list_documents
-from storage.intake import IntakeResult, submit_packet
+from storage.intake import IntakeResult, load_packet, submit_packet
 from storage.models import Application, Document
 from storage.reconcile import find_orphans, remove_orphans
 from storage.store import DocumentStore, sha256_hex
@@ -245,3 +247,38 @@ def test_missing_application_json(
         _submit(tmp_path / "empty", sessions, store, process)
     with pytest.raises(PacketInvalid, match="is not a folder"):
         _submit(tmp_path / "nowhere", sessions, store, process)
+
+
+@pytest.mark.parametrize("kind", ["link_out", "fifo", "dev_zero", "loop"])
+def test_application_json_must_be_a_regular_file_inside(tmp_path: Path, kind: str) -> None:
+    # Before: a link to /dev/zero or a FIFO was read without end; a link out was read.
+    (tmp_path / "outside.json").write_text(json.dumps(packet_json()))
+    folder = tmp_path / "p"
+    folder.mkdir()
+    target = folder / "application.json"
+    make = {
+        "link_out": lambda: target.symlink_to(tmp_path / "outside.json"),
+        "fifo": lambda: os.mkfifo(target),
+        "dev_zero": lambda: target.symlink_to("/dev/zero"),
+        "loop": lambda: target.symlink_to("application.json"),
+    }
+    make[kind]()
+    with pytest.raises(
+        PacketInvalid, match=r"application\.json: (lies outside|is not a regular|cannot be read)"
+    ):
+        load_packet(folder)
+
+
+def test_a_symlink_loop_is_an_error_of_that_file(
+    tmp_path: Path, sessions: sessionmaker[Session], store: DocumentStore, process: Process
+) -> None:
+    # Before: Path.resolve raised RuntimeError and the whole intake failed.
+    raw = packet_json()
+    raw["documents"][0]["file"] = "loop.jpg"
+    packet = write_packet(tmp_path / "p", raw)
+    (packet / "loop.jpg").symlink_to("loop.jpg")
+    result = _submit(packet, sessions, store, process)
+    assert (result.documents[0].status, result.documents[0].reason) == (
+        "error",
+        "cannot be read (symlink loop)",
+    )
