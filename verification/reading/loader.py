@@ -13,11 +13,13 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from itertools import islice
 
 import cv2
 import numpy as np
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFSyntaxError
 
 from verification.errors import DocumentUnreadable
@@ -115,44 +117,57 @@ def _pdf_pages(data: bytes, limits: LoadLimits) -> list[Page]:
         if isinstance(inner, PDFPasswordIncorrect) or "encrypt" in type(inner).__name__.lower():
             raise DocumentUnreadable("PDF is password-protected") from None
         raise DocumentUnreadable(f"PDF cannot be parsed ({type(exc).__name__})") from None
-    with pdf:
+    # Not ``with pdf``: its close() builds every page of the document, which is unbounded
+    # work and raises again whatever a damaged page tree raised. The bytes are in memory.
+    try:
+        plumbed_pages = _first_pages(pdf, limits.max_pages)
+    except Exception as exc:
+        raise DocumentUnreadable(f"PDF page tree is damaged ({type(exc).__name__})") from None
+    if not plumbed_pages:
+        raise DocumentUnreadable("PDF has no pages")
+    pages = []
+    for index, plumbed in enumerate(plumbed_pages):
         try:
-            count = len(pdf.pages)
-        except Exception as exc:
-            raise DocumentUnreadable(f"PDF page tree is damaged ({type(exc).__name__})") from None
-        if count == 0:
-            raise DocumentUnreadable("PDF has no pages")
-        pages = []
-        for index, plumbed in enumerate(pdf.pages[: limits.max_pages]):
-            try:
-                words = _pdf_words(plumbed)
-                if sum(len(w.text) for w in words) >= MIN_TEXT_CHARS:
-                    pages.append(
-                        Page(
-                            index=index,
-                            source="pdf_text",
-                            width=float(plumbed.width),
-                            height=float(plumbed.height),
-                            words=words,
-                            dpi=72.0,
-                        )
+            words = _pdf_words(plumbed)
+            if sum(len(w.text) for w in words) >= MIN_TEXT_CHARS:
+                pages.append(
+                    Page(
+                        index=index,
+                        source="pdf_text",
+                        width=float(plumbed.width),
+                        height=float(plumbed.height),
+                        words=words,
+                        dpi=72.0,
                     )
-                    continue
-                image, dpi = _raster(plumbed, limits)
-            except DocumentUnreadable:
-                raise
-            except Exception as exc:
-                raise DocumentUnreadable(
-                    f"PDF page {index + 1} cannot be read ({type(exc).__name__})"
-                ) from None
-            pages.append(
-                Page(
-                    index=index,
-                    source="pdf_scan",
-                    width=image.shape[1],
-                    height=image.shape[0],
-                    image=image,
-                    dpi=dpi,
                 )
+                continue
+            image, dpi = _raster(plumbed, limits)
+        except DocumentUnreadable:
+            raise
+        except Exception as exc:
+            raise DocumentUnreadable(
+                f"PDF page {index + 1} cannot be read ({type(exc).__name__})"
+            ) from None
+        pages.append(
+            Page(
+                index=index,
+                source="pdf_scan",
+                width=image.shape[1],
+                height=image.shape[0],
+                image=image,
+                dpi=dpi,
             )
+        )
+    return pages
+
+
+def _first_pages(pdf: pdfplumber.pdf.PDF, limit: int) -> list[pdfplumber.page.Page]:
+    """The first ``limit`` pages, without walking the rest of the page tree: a small file can
+    declare a hundred thousand pages, and ``pdf.pages`` would build them all."""
+    pages: list[pdfplumber.page.Page] = []
+    doctop = 0.0
+    for number, obj in enumerate(islice(PDFPage.create_pages(pdf.doc), limit), start=1):
+        page = pdfplumber.page.Page(pdf, obj, page_number=number, initial_doctop=doctop)
+        pages.append(page)
+        doctop += float(page.height)
     return pages

@@ -117,3 +117,23 @@ def test_absurd_page_size_is_refused() -> None:
     pdf.save()
     with pytest.raises(DocumentUnreadable, match="too large to rasterise"):
         load_pages(buffer.getvalue(), LoadLimits(max_pixels=4_000_000))
+
+
+def _pdf_pages(count: int, media_box: bytes = b"[0 0 612 792]") -> bytes:
+    from verification.synthetic.hostile import _pdf_pages as pages
+
+    return pages(count, media_box)
+
+
+@pytest.mark.parametrize("media_box", [b"(box)", b"[0 0 1e9 1e9]", b"[1 2]"])
+def test_damaged_page_tree_is_unreadable(media_box: bytes) -> None:
+    # Before: pdfplumber's close() rebuilt the pages and raised IndexError or
+    # MalformedPDFException past the DocumentUnreadable.
+    with pytest.raises(DocumentUnreadable, match="PDF page tree is damaged"):
+        load_pages(_pdf_pages(1, media_box))
+
+
+def test_only_the_first_pages_are_built() -> None:
+    # Before: every declared page was built (30,000 in a 3 MB file: seconds and memory).
+    pages = load_pages(_pdf_pages(30_000), LoadLimits(max_pages=2))
+    assert [p.index for p in pages] == [0, 1]
