@@ -14,6 +14,7 @@ name or date of birth appears in a message, so messages may be logged and shown 
     │   │   ├── FileTooLarge               over the configured upload limit
     │   │   └── DecompressionBomb          an image whose pixel count is over the limit
     │   ├── DocumentUnreadable             the bytes cannot be read as a document
+    │   ├── MrzInvalid                     MRZ text outside A-Z, 0-9 and <, or of the wrong length
     │   └── InvalidKey                     an object key or file name that could escape the store
     ├── NotFound (LookupError)             no such application, document or object
     ├── ConflictError                      the state moved on under us; do not retry blindly
@@ -42,6 +43,7 @@ __all__ = [
     "InputError",
     "IntegrityError",
     "InvalidKey",
+    "MrzInvalid",
     "NotFound",
     "NotPermitted",
     "PacketInvalid",
@@ -102,6 +104,10 @@ class DecompressionBomb(UploadRefused):
 
 class DocumentUnreadable(InputError):
     """The bytes cannot be read as a document (truncated, encrypted, empty, fake)."""
+
+
+class MrzInvalid(InputError):
+    """MRZ lines or fields that are not ICAO 9303 text: A-Z, 0-9 and <, at their length."""
 
 
 class InvalidKey(InputError):

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from verification.errors import MrzInvalid
+
 __all__ = ["MrzCheck", "ParsedMrz", "check_digit", "mrz_name", "parse_td3", "td3"]
 
 _WEIGHTS = (7, 3, 1)
@@ -20,13 +22,13 @@ _LINE = re.compile(r"^[A-Z0-9<]{44}$")
 
 
 def _value(char: str) -> int:
-    if char.isdigit():
+    if "0" <= char <= "9":  # not isdigit(): that is also true of "²" and other scripts' digits
         return int(char)
     if "A" <= char <= "Z":
         return ord(char) - 55
     if char == "<":
         return 0
-    raise ValueError(f"character {char!r} is not allowed in an MRZ")
+    raise MrzInvalid(f"character {char!r} is not allowed in an MRZ")
 
 
 def check_digit(field: str) -> int:
@@ -85,7 +87,7 @@ def td3(
     'L898902C36UTO7408122F1204159ZE184226B<<<<<10'
     """
     if sex not in ("M", "F", "<", "X"):
-        raise ValueError("sex must be M, F, X or <")
+        raise MrzInvalid("sex must be M, F, X or <")
     number = document_number.upper().ljust(9, "<")[:9]
     personal = personal_number.upper().ljust(14, "<")[:14]
     line1 = document_type.ljust(2, "<")[:2] + issuing_state + mrz_name(surname, given_names)
@@ -99,7 +101,7 @@ def td3(
     line2 = body + str(check_digit(composite))
     for line in (line1, line2):
         if not _LINE.fullmatch(line):
-            raise ValueError("the MRZ would contain characters outside A-Z, 0-9 and <")
+            raise MrzInvalid("the MRZ would contain characters outside A-Z, 0-9 and <")
     return line1, line2
 
 
@@ -146,7 +148,7 @@ def parse_td3(line1: str, line2: str) -> ParsedMrz:
     """
     for line in (line1, line2):
         if not _LINE.fullmatch(line):
-            raise ValueError("an MRZ line must be 44 characters of A-Z, 0-9 and <")
+            raise MrzInvalid("an MRZ line must be 44 characters of A-Z, 0-9 and <")
     names = line1[5:].rstrip("<")
     primary, _, secondary = names.partition("<<")
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from verification.errors import MrzInvalid
 from verification.mrz import check_digit, mrz_name, parse_td3, td3
 
 SPECIMEN = (
@@ -95,3 +96,10 @@ def test_malformed_lines_are_refused(bad: str) -> None:
 def test_check_digit_refuses_foreign_characters() -> None:
     with pytest.raises(ValueError, match="not allowed"):
         check_digit("AB-12")
+
+
+@pytest.mark.parametrize("field", ["²", "١٢", "L89890２C3"])
+def test_digits_of_other_scripts_are_refused(field: str) -> None:
+    # Before: str.isdigit() let them through to int(), which raised a bare ValueError.
+    with pytest.raises(MrzInvalid, match="not allowed"):
+        check_digit(field)

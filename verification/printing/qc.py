@@ -33,7 +33,7 @@ import numpy as np
 import pdfplumber
 from numpy.typing import NDArray
 
-from verification.errors import DocumentUnreadable
+from verification.errors import DocumentUnreadable, MrzInvalid
 from verification.mrz import parse_td3
 from verification.printing.render import MRZ_ZONE_HEIGHT, PAGE_SIZE
 from verification.reading.ocr import OcrEngine, TesseractEngine
@@ -228,7 +228,7 @@ def compare_mrz(read: tuple[str, str], expected: tuple[str, str]) -> QcResult:
     unread = sum(line.count(UNREAD) for line in read)
     try:
         failed = tuple(c.name for c in parse_td3(*read).checks if not c.ok)
-    except ValueError:  # unread cells: the checks cannot be computed, so none passes
+    except MrzInvalid:  # unread cells: the checks cannot be computed, so none passes
         failed = (
             "document_number",
             "birth_date",
