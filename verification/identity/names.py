@@ -25,7 +25,8 @@ Rule ids (``NameMatch.rules``; ``notes`` holds the matching human text): ``title
 ``spacing``, ``edit_distance:N``, ``ocr:READ=EXPECTED``, ``particle.dropped:I``,
 ``adat.dropped:T``, ``patronymic.dropped|extended|unmarked|connector|differs``,
 ``token_order``, ``token.missing:W``, ``token.unmatched:W``, ``differences:N``, ``form``
-(only the written form differs, e.g. the order of titles) and ``empty``.
+(only the written form differs, e.g. the order of titles), ``empty`` and ``too_long`` (over
+``MAX_NAME_CHARS``: not compared, as pairing words takes time quadratic in their number).
 
 >>> match_names("SITI AMINAH", "SITI AMINA").explain()
 'MINOR_VARIANT (0.98): AMINAH ~ AMINA (1 edit)'
@@ -57,6 +58,7 @@ from verification.identity.name_ocr import ocr_distance
 from verification.identity.name_tables import INITIAL_ABBREVIATIONS
 
 __all__ = [
+    "MAX_NAME_CHARS",
     "CanonicalName",
     "MatchLevel",
     "NameMatch",
@@ -64,6 +66,10 @@ __all__ = [
     "canonical_name",
     "match_names",
 ]
+
+
+# The longest names in the KTP and KK registers are under 100 characters; the form takes 200.
+MAX_NAME_CHARS = 1000
 
 
 class MatchLevel(StrEnum):
@@ -355,6 +361,9 @@ def match_names(
     >>> match_names("SITI AMINAH", read).level.value  # without confidences: two differences
     'MISMATCH'
     """
+    if max(len(a), len(b)) > MAX_NAME_CHARS:
+        note = f"a name of over {MAX_NAME_CHARS} characters is not compared"
+        return NameMatch(MatchLevel.MISMATCH, 0.0, ("too_long",), (note,))
     pa, pb = parse_name(a), parse_name(b, confidences)
     if pa.text and pa.text == pb.text:
         return NameMatch(MatchLevel.EXACT, 1.0)

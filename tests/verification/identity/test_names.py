@@ -306,3 +306,10 @@ def test_property_folding_is_stable(word: str) -> None:
     assume(len(word) > 1)
     folded = canonical_name(word).tokens
     assert canonical_name(" ".join(folded)).tokens == folded
+
+
+def test_overlong_names_are_not_compared() -> None:
+    # Before: 1,000 words on each side took seconds (words are paired in quadratic time).
+    long = " ".join(["SITI", "AMINAH"] * 600)
+    match = match_names(long, long)
+    assert (match.level, match.rules) == (MatchLevel.MISMATCH, ("too_long",))
