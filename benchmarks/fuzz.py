@@ -328,6 +328,7 @@ def _s3_server() -> tuple[Any, str]:
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request otherwise
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
