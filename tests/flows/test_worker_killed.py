@@ -69,12 +69,13 @@ def test_a_killed_worker_loses_nothing(
         wait_until(deployed, 120, "the worker to register the deployment")
         for app_id in ids:
             start_run(services, app_id)
-        # kill it once the first application is verified and others are still on the way
-        wait_until(
-            lambda: any(s not in ("intake", "verification") for s in stages(services).values()),
-            300,
-            "a first routing",
-        )
+
+        # kill it once the first application is verified and another is being verified
+        def mid_batch() -> bool:
+            now = set(stages(services).values())
+            return "verification" in now and bool(now - {"intake", "verification"})
+
+        wait_until(mid_batch, 300, "a first routing with another verification under way")
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
