@@ -17,6 +17,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "user_name": ("Nama pengguna", "User name"),
     "password": ("Kata sandi", "Password"),
     "sign_in_failed": ("Nama pengguna atau kata sandi salah.", "Wrong user name or password."),
+    "sign_in_throttled": (
+        "Terlalu banyak percobaan masuk yang gagal. Coba lagi setelah",
+        "Too many failed sign-ins. Try again after",
+    ),
+    "minutes": ("menit", "minutes"),
     "forbidden": ("Akses ditolak", "Access denied"),
     "forbidden_text": (
         "Peran Anda tidak mengizinkan halaman ini.",

@@ -11,6 +11,9 @@ from console.i18n import LANGUAGES
 from console.security import SignInRequired, check_csrf, current_user
 from console.web import nav_for, redirect, render
 from flows.wiring import Services
+from storage.audit import append_event
+from storage.models import utcnow
+from storage.throttle import blocked_until, record_failure, record_success, subjects
 from storage.users import authenticate
 
 __all__ = ["router"]
@@ -49,9 +52,31 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     services: Services = request.app.state.services
+    now = utcnow()
+    counted = subjects(name, request.client.host if request.client else None)
     with services.sessions.begin() as session:
-        user = authenticate(session, name=name.strip().lower(), password=password)
-        signed = user.name if user is not None else None
+        until = blocked_until(session, counted, now)
+        if until is not None:  # the password is not checked, the same for any name
+            append_event(
+                session,
+                actor="unknown",
+                action="user.sign_in_throttled",
+                entity_type="user",
+                entity_id="-",
+                payload={"blocked_until": until.isoformat(timespec="seconds")},
+            )
+            signed = None
+        else:
+            user = authenticate(session, name=name.strip().lower(), password=password)
+            signed = user.name if user is not None else None
+            if signed is None:
+                record_failure(session, counted, now)
+            else:
+                record_success(session, signed)
+    if until is not None:
+        wait = max(1, int((until - now).total_seconds() + 59) // 60)
+        context = {"next": _safe_next(next), "throttled": wait, "name": name}
+        return render(request, "login.html", context, 429)
     if signed is None:
         context = {"next": _safe_next(next), "failed": True, "name": name}
         return render(request, "login.html", context, 401)

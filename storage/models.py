@@ -484,3 +484,20 @@ class ConsoleUser(Base):
 
 
 __all__ += ["ConsoleUser"]
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one subject (a user name typed, or a client address), kept by the
+    hash of the subject: a password typed into the name field is never stored in clear
+    (``storage.throttle``)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex
+    kind: Mapped[str] = mapped_column(String(16))  # user | address
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]
+
+
+__all__ += ["SignInThrottle"]

@@ -35,6 +35,7 @@ TABLES = {
     "appointments",
     "captures",
     "console_users",
+    "sign_in_throttle",
     "alembic_version",
 }
 
