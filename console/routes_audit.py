@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from console.casefile import load_case
 from console.security import User, require
-from console.web import render
+from console.web import parse_day, render
 from flows.wiring import Services
 from storage.applications import audit_trail
 from storage.audit import is_intact, verify_chain
@@ -111,7 +110,7 @@ def _register(request: Request, code: str, severity: str, since: str) -> list[An
             session,
             code=code if code.startswith("fraud.") else None,
             severity=severity if severity in SEVERITY_RANK else None,
-            since=date.fromisoformat(since) if since else None,
+            since=parse_day(since),
         )
         session.expunge_all()
         return rows

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from console.casefile import latest_extractions, load_case
 from console.pages import page_picture, page_words
 from console.security import User, check_csrf, require
-from console.web import flash, redirect, render, resume_run
+from console.web import RowId, flash, redirect, render, resume_run
 from flows.stages.review import ReviewDecision, Verdict, decide
 from flows.wiring import Services
 from rules.policy import Policy
@@ -90,7 +90,7 @@ def case_page(request: Request, number: str, user: Reader) -> HTMLResponse:
 @router.post("/tasks/{task_id}/decide", dependencies=[Depends(check_csrf)])
 def decide_task(
     request: Request,
-    task_id: int,
+    task_id: RowId,
     user: Reviewer,
     background: BackgroundTasks,
     verdict: Annotated[str, Form()],
@@ -157,7 +157,7 @@ def _stored_file(session: Session, document_id: int) -> tuple[str, str]:
 
 
 @router.get("/documents/{document_id}/picture")
-def document_picture(request: Request, document_id: int, user: Reader) -> Response:
+def document_picture(request: Request, document_id: RowId, user: Reader) -> Response:
     services: Services = request.app.state.services
     with services.sessions() as session:
         key, sha = _stored_file(session, document_id)
@@ -166,7 +166,7 @@ def document_picture(request: Request, document_id: int, user: Reader) -> Respon
 
 
 @router.get("/documents/{document_id}/words")
-def document_words(request: Request, document_id: int, user: Reader) -> JSONResponse:
+def document_words(request: Request, document_id: RowId, user: Reader) -> JSONResponse:
     services: Services = request.app.state.services
     with services.sessions() as session:
         key, sha = _stored_file(session, document_id)
@@ -187,7 +187,7 @@ def document_words(request: Request, document_id: int, user: Reader) -> JSONResp
 
 
 @router.get("/findings/{finding_id}/picture")
-def evidence_picture(request: Request, finding_id: int, user: Reader) -> Response:
+def evidence_picture(request: Request, finding_id: RowId, user: Reader) -> Response:
     services: Services = request.app.state.services
     with services.sessions() as session:
         finding = session.get(Finding, finding_id)

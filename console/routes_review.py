@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from console.security import Roles, User, check_csrf, require
-from console.web import flash, redirect, render
+from console.web import RowId, flash, redirect, render
 from flows.stages.review import REVIEW_TASKS
 from flows.wiring import Services
 from rules.policy import Policy
@@ -61,7 +61,9 @@ def queue_filter(
         "status": q.get("status", "") if q.get("status") in ("open", "claimed") else "",
         "mine": "1" if q.get("mine") else "",
     }
-    older = int(shown["older"]) if shown["older"].isdigit() else None
+    older = small_number(shown["older"], 3650)
+    if shown["stage"] not in request.app.state.services.process.stages:
+        shown["stage"] = ""
     return (
         QueueFilter(
             kinds=kinds,
@@ -78,7 +80,14 @@ def queue_filter(
 
 def _page(request: Request) -> int:
     raw = request.query_params.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() else 1
+    return max(small_number(raw, 100_000) or 1, 1)
+
+
+def small_number(text: str, cap: int) -> int | None:
+    """A filter's whole number in ASCII digits, at most ``cap``; None for anything else."""
+    if not text or len(text) > len(str(cap)) or not all("0" <= c <= "9" for c in text):
+        return None
+    return min(int(text), cap)
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -117,7 +126,7 @@ def _back(request: Request, fallback: str) -> str:
 
 @router.post("/tasks/{task_id}/claim", dependencies=[Depends(check_csrf)])
 def claim(
-    request: Request, task_id: int, user: Worker, next: Annotated[str, Form()] = ""
+    request: Request, task_id: RowId, user: Worker, next: Annotated[str, Form()] = ""
 ) -> Response:
     services: Services = request.app.state.services
     try:
@@ -134,7 +143,7 @@ def claim(
 
 
 @router.post("/tasks/{task_id}/unclaim", dependencies=[Depends(check_csrf)])
-def unclaim(request: Request, task_id: int, user: Worker) -> Response:
+def unclaim(request: Request, task_id: RowId, user: Worker) -> Response:
     services: Services = request.app.state.services
     try:
         with services.sessions.begin() as session:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from console.security import User, check_csrf, require
-from console.web import flash, redirect, render, resume_run
+from console.web import flash, parse_day, redirect, render, resume_run
 from flows.stages.biometrics import record_capture, todays_appointments
 from flows.stages.printing import COLLECTORS, hand_over, print_passport
 from flows.wiring import Services
@@ -31,7 +31,7 @@ Printer = Annotated[User, Depends(require(lambda r: r.printing))]
 @router.get("/stations/biometrics", response_class=HTMLResponse)
 def biometrics(request: Request, user: Operator, station: str = "", day: str = "") -> HTMLResponse:
     services: Services = request.app.state.services
-    when = date.fromisoformat(day) if day else date.today()
+    when = parse_day(day) or date.today()
     with services.sessions() as session:
         stations = session.scalars(
             select(Station.code)

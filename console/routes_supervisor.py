@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from console.routes_review import acting_roles, queue_filter
 from console.security import User, check_csrf, require
-from console.web import flash, redirect, render
+from console.web import RowId, flash, redirect, render
 from flows.wiring import Services
 from storage.applications import count_by_stage
 from storage.console_queries import (
@@ -82,7 +82,7 @@ def all_tasks(request: Request, user: Supervisor) -> HTMLResponse:
 
 @router.post("/tasks/{task_id}/reassign", dependencies=[Depends(check_csrf)])
 def reassign(
-    request: Request, task_id: int, user: Supervisor, to_user: Annotated[str, Form()]
+    request: Request, task_id: RowId, user: Supervisor, to_user: Annotated[str, Form()]
 ) -> Response:
     services: Services = request.app.state.services
     try:

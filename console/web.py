@@ -4,12 +4,13 @@ flow run after a committed decision."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Path as PathParam
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -17,7 +18,19 @@ from fastapi.templating import Jinja2Templates
 from console.i18n import translate
 from console.security import Roles, User, csrf_token, current_user
 
-__all__ = ["TEMPLATES", "flash", "redirect", "render", "resume_run"]
+__all__ = ["TEMPLATES", "RowId", "flash", "parse_day", "redirect", "render", "resume_run"]
+
+# A row id in a path: out of a database integer's range is refused (422) before any query.
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
+
+
+def parse_day(text: str) -> date | None:
+    """A YYYY-MM-DD filter value, or None when empty or not a date (the filter is ignored)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
 
 log = logging.getLogger(__name__)
 

@@ -290,9 +290,11 @@ def fraud_register(
 
 
 def search_applications(session: Session, *, text: str, limit: int = 50) -> list[Application]:
-    """Applications whose number contains ``text``, or whose NIK is ``text``."""
+    """Applications whose number contains ``text``, or whose NIK is ``text``. Text that
+    cannot be either (too long, control characters) finds nothing: a NUL would cut SQLite's
+    LIKE pattern to "match everything" and is an error on PostgreSQL."""
     text = text.strip().upper()
-    if not text:
+    if not text or len(text) > 32 or not text.isprintable():
         return []
     query = select(Application).where(
         or_(Application.number.contains(text, autoescape=True), Application.nik == text)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -58,6 +60,8 @@ def _pages(number: str, doc: int, finding: int) -> list[tuple[str, str]]:
 def _actions(number: str, task: int) -> list[tuple[str, str, dict[str, object]]]:
     """Every POST route (but sign-in, sign-out and language) with its part."""
     return [
+        (f"/tasks/{task}/claim", "review", {}),
+        (f"/tasks/{task}/unclaim", "review", {}),
         (f"/tasks/{task}/decide", "review", {"verdict": "accept"}),
         (f"/tasks/{task}/reassign", "supervision", {"to_user": "officer2"}),
         ("/approval/approve", "approval", {"numbers": number}),
@@ -89,7 +93,50 @@ def test_every_route_for_every_role(
             if name in REACHES[part]:
                 continue  # what the allowed roles do is tested with the behaviour
             status = post(client, path, data).status_code
-            assert status == 403, f"{name} POST {path}: {status}, expected 403"
+            # claiming is open to every desk's role, refused per task (flash and back):
+            # the task must still be open and unassigned at the end
+            refused = (303, 403) if path.endswith("claim") else (403,)
+            assert status in refused, f"{name} POST {path}: {status}, expected 403"
+    with services.sessions() as session:
+        task = session.get(HumanTask, case.task_id)
+        assert task is not None and (task.status, task.assignee) == ("open", None)
+
+
+# Routes open to anyone: sign-in, sign-out, the language switch, the start page (which sends
+# each user to their part) and the health check for the load balancer.
+PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+          ("POST", "/lang"), ("GET", "/healthz")}  # fmt: skip
+
+
+def test_every_route_has_an_access_decision(app: FastAPI) -> None:
+    """A route added without a place in the matrix above (or PUBLIC) fails here."""
+    pages = [("GET", path.split("?")[0]) for path, _ in _pages("APP-2026-000001", 1, 1)]
+    actions = [("POST", path) for path, _, _ in _actions("APP-2026-000001", 1)]
+    covered = [*pages, *actions]
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue  # the static files mount
+        for method in sorted(route.methods - {"HEAD"}):
+            if (method, route.path) in PUBLIC:
+                continue
+            assert any(m == method and route.path_regex.fullmatch(path) for m, path in covered), (
+                f"{method} {route.path} has no row in the access matrix"
+            )
+
+
+def test_every_post_needs_the_csrf_token(
+    services: Services, client_for: Clients, tmp_path: Path
+) -> None:
+    """Sent by a user whose roles allow the action, so the token is what refuses it."""
+    case = flagged(services, tmp_path)
+    allowed = {part: sorted(names)[0] for part, names in REACHES.items()}
+    for path, part, data in _actions(case.number, case.task_id):
+        client = client_for(allowed[part])
+        for token in (None, "guess"):
+            sent = {**data, **({"csrf_token": token} if token else {})}
+            response = client.post(path, data=sent)
+            assert response.status_code == 403, f"POST {path} with token {token}"
+            assert "Formulir kedaluwarsa" in response.text, path
     with services.sessions() as session:
         task = session.get(HumanTask, case.task_id)
         assert task is not None and (task.status, task.assignee) == ("open", None)
