@@ -28,6 +28,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Your roles do not allow this page.",
     ),
     "not_found": ("Tidak ditemukan", "Not found"),
+    "file_damaged": (
+        "Berkas tersimpan tidak cocok dengan hash-nya; laporkan ke supervisor (paspor check).",
+        "The stored file does not match its hash; tell a supervisor (paspor check).",
+    ),
     "csrf_failed": (
         "Formulir kedaluwarsa; muat ulang halaman dan coba lagi.",
         "The form has expired; reload the page and try again.",

@@ -24,7 +24,7 @@ from storage.audit import append_event
 from storage.documents import get_document
 from storage.models import Application, Finding
 from storage.tasks import get_task
-from verification.errors import NotFound, PasporError
+from verification.errors import IntegrityError, NotFound, PasporError
 from verification.packet import ApplicantForm
 from verification.vocabulary import DocumentType
 
@@ -156,12 +156,23 @@ def _stored_file(session: Session, document_id: int) -> tuple[str, str]:
     return doc.object_key, doc.sha256 or ""
 
 
+def _read(services: Services, key: str) -> bytes:
+    """The stored bytes; a file gone from the store is 404, one that fails its hash 409 (both
+    are what `paspor check` reports), never a 500."""
+    try:
+        return services.store.get(key)
+    except NotFound:
+        raise HTTPException(404, "not_found") from None
+    except IntegrityError:
+        raise HTTPException(409, "file_damaged") from None
+
+
 @router.get("/documents/{document_id}/picture")
 def document_picture(request: Request, document_id: RowId, user: Reader) -> Response:
     services: Services = request.app.state.services
     with services.sessions() as session:
         key, sha = _stored_file(session, document_id)
-    picture = page_picture(sha, services.store.get(key))
+    picture = page_picture(sha, _read(services, key))
     return Response(picture.data, media_type=picture.media_type, headers=PRIVATE)
 
 
@@ -172,7 +183,7 @@ def document_words(request: Request, document_id: RowId, user: Reader) -> JSONRe
         key, sha = _stored_file(session, document_id)
         extraction = latest_extractions(session, [document_id]).get(document_id)
         stored = (extraction.steps or {}).get("words") if extraction else None
-    data = services.store.get(key)
+    data = _read(services, key)
     picture = page_picture(sha, data)
     try:
         words = page_words(sha, data, stored)
@@ -195,4 +206,4 @@ def evidence_picture(request: Request, finding_id: RowId, user: Reader) -> Respo
         key = details.get("picture")
     if not isinstance(key, str) or not key.startswith("evidence/"):
         raise HTTPException(404, "not_found")
-    return Response(services.store.get(key), media_type="image/png", headers=PRIVATE)
+    return Response(_read(services, key), media_type="image/png", headers=PRIVATE)

@@ -133,3 +133,19 @@ def test_every_response_carries_the_security_headers(client_for: Clients) -> Non
             assert response.headers[name] == value, (path, name)
     csp = SECURITY_HEADERS["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_a_lost_or_damaged_file_is_a_clear_refusal_not_a_crash(
+    services: Services, client_for: Clients, tmp_path: Path
+) -> None:
+    case = flagged(services, tmp_path)
+    officer = client_for("officer")
+    ktp, kk = case.documents["ktp"], case.documents["kk"]
+    with services.sessions() as session:
+        keys = {d.id: d.object_key for d in session.scalars(select(Document))}
+    root = services.store.root  # type: ignore[attr-defined]
+    (root / str(keys[ktp])).unlink()
+    (root / str(keys[kk])).write_bytes(b"not what was stored")
+    assert officer.get(f"/documents/{ktp}/picture").status_code == 404
+    damaged = officer.get(f"/documents/{kk}/picture")
+    assert damaged.status_code == 409 and "paspor check" in damaged.text
