@@ -127,12 +127,10 @@ async def _user(
         await asyncio.sleep(rng.uniform(*THINK))
         while time.monotonic() < until:
             for page, path in _paths(desk, rng, numbers):
-                text = await _get(client, page, path, times, errors)
-                if page == "case page" and "/documents/" in text:
-                    picture = text.split("/documents/", 1)[1].split("/", 1)[0]
-                    if picture.isdigit():
-                        await _get(client, "document picture",
-                                   f"/documents/{picture}/picture", times, errors)  # fmt: skip
+                await _get(client, page, path, times, errors)
+                if page == "case page" and pictures:  # the batch's files (seeded rows have none)
+                    picture = f"/documents/{rng.choice(pictures)}/picture"
+                    await _get(client, "document picture", picture, times, errors)
                 await asyncio.sleep(rng.uniform(*THINK))
                 if time.monotonic() >= until:
                     return
@@ -189,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     from flows.wiring import get_services
     from storage.intake import submit_packet
     from storage.migrate import upgrade
-    from storage.models import AuditEvent, Document
+    from storage.models import Application, AuditEvent, Document
     from storage.users import add_user
     from verification.synthetic.packet import write_packet
 
@@ -225,8 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     with services.sessions() as session:
         pictures = list(
             session.scalars(
-                select(Document.id).where(
-                    Document.status == "stored", Document.media_type.like("image/%")
+                select(Document.id)
+                .join(Application, Application.id == Document.application_id)
+                .where(
+                    Application.number.like("APP-2027-%"),  # the batch's, not the seeded rows
+                    Document.status == "stored",
+                    Document.media_type.like("image/%"),
                 )
             )
         )
