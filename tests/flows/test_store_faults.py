@@ -27,31 +27,19 @@ from flows.stages.verification import start_verification, verify_application
 from flows.wiring import Services
 from rules.policy import default_policy
 from rules.process import Process
-from storage.intake import submit_packet
 from storage.models import Application, Document, Finding
 from storage.reconcile import find_orphans, remove_orphans
 from storage.store import FileSystemStore, MinioStore
+from tests.flows.conftest import submit
 from tests.flows.faults import assert_consistent, fill, routings
 from tests.outage import relay_to
 from verification.errors import StoreUnavailable
-from verification.media import UploadLimits
 from verification.reading.ocr import TesseractEngine
 from verification.synthetic.kk import kk_page
 from verification.synthetic.packet import write_packet
 from verification.synthetic.tamper import altered_value, covered_value
 
 TODAY = date(2026, 11, 27)
-
-
-def _intake(services: Services, folder: Path) -> int:
-    return submit_packet(
-        folder,
-        sessions=services.sessions,
-        store=services.store,
-        process=services.process,
-        limits=UploadLimits(),
-        actor="test",
-    ).application_id
 
 
 def _rows(services: Services) -> tuple[int, int]:
@@ -63,7 +51,7 @@ def _rows(services: Services) -> tuple[int, int]:
 
 
 @pytest.mark.minio
-def test_the_store_stopped_in_the_middle_of_an_intake(
+def test_the_store_stopped_in_the_middle_of_ansubmit(
     engine: Engine,
     sessions: sessionmaker[Session],
     process: Process,
@@ -87,7 +75,7 @@ def test_the_store_stopped_in_the_middle_of_an_intake(
         services = Services(Settings(data_dir=tmp_path), engine, sessions, store, process)
         relay.cut_after(first_file + 8192)  # the first file goes up, then the store is gone
         with pytest.raises(StoreUnavailable, match="document store unreachable"):
-            _intake(services, packet.folder)
+            submit(services, packet.folder)
         assert _rows(services) == (0, 0)  # no application, no document row
         relay.restore()
         with sessions() as session:
@@ -98,7 +86,7 @@ def test_the_store_stopped_in_the_middle_of_an_intake(
         with sessions() as session:
             assert len(remove_orphans(session, store)) == len(left)
 
-        app_id = _intake(services, packet.folder)  # the same packet, once the store is back
+        app_id = submit(services, packet.folder)  # the same packet, once the store is back
     services = Services(Settings(data_dir=tmp_path), engine, sessions, minio_store, process)
     assert _rows(services) == (1, 3)
     assert app_id
@@ -119,12 +107,12 @@ def test_a_full_disk_refuses_an_intake_and_fails_a_verification_without_half_wri
     packet = write_packet(tmp_path / "p1", seed=4311, kk_form="pdf_text")
     filler = fill(small_disk, leave=64 * 1024)
     with pytest.raises(StoreUnavailable, match="No space left on device"):
-        _intake(services, packet.folder)
+        submit(services, packet.folder)
     assert _rows(services) == (0, 0)
     assert not list(small_disk.rglob(".incoming-*"))  # no half-written file
     assert not list(store.list_keys())  # what went up was removed again
     filler.unlink()
-    first = _intake(services, packet.folder)
+    first = submit(services, packet.folder)
 
     # during verification: the forged KK's evidence picture finds the disk full
     forged_packet = write_packet(tmp_path / "p2", seed=4312, kk_form="pdf_text")
@@ -136,7 +124,7 @@ def test_a_full_disk_refuses_an_intake_and_fails_a_verification_without_half_wri
         new=altered_value(member.nik, random.Random(1)),
     )
     (forged_packet.folder / "kk.pdf").write_bytes(forged)
-    second = _intake(services, forged_packet.folder)
+    second = submit(services, forged_packet.folder)
     start_verification(services, second)
     filler = fill(small_disk, leave=0)
     verify = {"engine": TesseractEngine(), "policy": default_policy(), "today": TODAY}
