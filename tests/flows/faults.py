@@ -19,7 +19,7 @@ from prefect.exceptions import ObjectNotFound
 from sqlalchemy import func, select
 
 from flows.runs import DEPLOYMENT
-from flows.wiring import Services
+from flows.wiring import Services, get_services, get_settings
 from storage.integrity import check_integrity
 from storage.models import Application, AuditEvent
 
@@ -28,6 +28,7 @@ __all__ = [
     "assert_consistent",
     "deployed",
     "fill",
+    "flow_env",
     "private_postgres",
     "routings",
     "stages",
@@ -154,3 +155,30 @@ def fill(disk: Path, leave: int) -> Path:
     stat = os.statvfs(disk)
     filler.write_bytes(b"\0" * max(stat.f_bavail * stat.f_frsize - leave, 0))
     return filler
+
+
+@contextlib.contextmanager
+def flow_env(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, folder: Path, **extra: str
+) -> Iterator[dict[str, str]]:
+    """PASPOR_* and Prefect variables for this process and the worker processes it starts
+    (database ``db_url``, data and store under ``folder``); the full environment to pass."""
+    settings = {
+        "PASPOR_DATABASE_URL": db_url,
+        "PASPOR_DATA_DIR": str(folder),
+        "PASPOR_STORE_ROOT": str(folder / "documents"),
+        "PREFECT_LOCAL_STORAGE_PATH": str(folder / "prefect-results"),
+        "OMP_THREAD_LIMIT": "1",
+        **extra,
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    get_services.cache_clear()
+    try:
+        yield {**os.environ, **settings}
+    finally:
+        if get_services.cache_info().currsize:
+            get_services().engine.dispose()
+        get_settings.cache_clear()
+        get_services.cache_clear()

@@ -14,7 +14,6 @@ Each ends with ``assert_consistent`` and with every application where its docume
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 from collections.abc import Iterator
@@ -30,13 +29,14 @@ from sqlalchemy import select
 from flows.demo import approve_clean
 from flows.runs import recover, start_run
 from flows.serving import healthy, prefect_server_process, serving
-from flows.wiring import Services, get_services, get_settings
+from flows.wiring import Services
 from storage.models import Application
 from tests.flows.conftest import submit
 from tests.flows.faults import (
     PrivatePostgres,
     assert_consistent,
     deployed,
+    flow_env,
     private_postgres,
     routings,
     stages,
@@ -105,22 +105,8 @@ def db_url(pg: PrivatePostgres) -> str:
 
 @pytest.fixture
 def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    settings = {
-        "PASPOR_DATABASE_URL": db_url,
-        "PASPOR_DATA_DIR": str(tmp_path),
-        "PASPOR_STORE_ROOT": str(tmp_path / "documents"),
-        "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "prefect-results"),
-        "OMP_THREAD_LIMIT": "1",
-    }
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    get_services.cache_clear()
-    yield {**os.environ, **settings}
-    if get_services.cache_info().currsize:
-        get_services().engine.dispose()
-    get_settings.cache_clear()
-    get_services.cache_clear()
+    with flow_env(monkeypatch, db_url, tmp_path) as variables:
+        yield variables
 
 
 def test_postgres_restarted_during_a_batch(

@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 
 from flows.runs import recover, start_run
 from flows.stages.verification import ROUTE_STAGE
-from flows.wiring import Services, get_services, get_settings
+from flows.wiring import Services
 from rules.routing import Route
 from storage.audit import verify_chain
 from storage.models import AuditEvent, Document, Extraction
 from storage.store.base import check_hash
 from tests.flows.conftest import submit
-from tests.flows.faults import assert_consistent, deployed, stages, wait_until, worker
+from tests.flows.faults import assert_consistent, deployed, flow_env, stages, wait_until, worker
 from verification.synthetic.packet import write_packet
 
 COUNT = 4
@@ -37,21 +37,8 @@ COUNT = 4
 def worker_env(
     prefect_server: str, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dict[str, str]]:
-    settings = {
-        "PASPOR_DATABASE_URL": db_url,
-        "PASPOR_DATA_DIR": str(tmp_path),
-        "PASPOR_STORE_ROOT": str(tmp_path / "documents"),
-        "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "prefect-results"),
-        "PREFECT_API_URL": prefect_server,
-        "OMP_THREAD_LIMIT": "1",
-    }
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    get_services.cache_clear()
-    yield {**os.environ, **settings}
-    get_settings.cache_clear()
-    get_services.cache_clear()
+    with flow_env(monkeypatch, db_url, tmp_path, PREFECT_API_URL=prefect_server) as variables:
+        yield variables
 
 
 @pytest.mark.postgres
