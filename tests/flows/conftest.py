@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,9 @@ from rules.process import Process
 from storage.intake import submit_packet
 from storage.store import FileSystemStore
 from verification.media import UploadLimits
+from verification.synthetic.kk import kk_page
+from verification.synthetic.packet import PacketTruth
+from verification.synthetic.tamper import altered_value, covered_value
 
 
 @pytest.fixture
@@ -59,6 +63,19 @@ def submit(services: Services, folder: Path) -> int:
         actor="test",
     )
     return result.application_id
+
+
+def forge_kk(packet: PacketTruth) -> None:
+    """Replace the packet's KK PDF with one whose applicant NIK is covered by another
+    (``fraud.pdf.edited``, with an evidence picture)."""
+    member = packet.family.applicant
+    forged = covered_value(
+        kk_page(packet.family),
+        title="KK",
+        old=member.nik,
+        new=altered_value(member.nik, random.Random(1)),
+    )
+    (packet.folder / "kk.pdf").write_bytes(forged)
 
 
 @pytest.fixture(scope="session")

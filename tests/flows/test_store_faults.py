@@ -14,7 +14,6 @@ Each ends with ``assert_consistent``.
 from __future__ import annotations
 
 import json
-import random
 from datetime import date
 from pathlib import Path
 
@@ -30,14 +29,12 @@ from rules.process import Process
 from storage.models import Application, Document, Finding
 from storage.reconcile import find_orphans, remove_orphans
 from storage.store import FileSystemStore, MinioStore
-from tests.flows.conftest import submit
+from tests.flows.conftest import forge_kk, submit
 from tests.flows.faults import assert_consistent, fill, routings
 from tests.outage import relay_to
 from verification.errors import StoreUnavailable
 from verification.reading.ocr import TesseractEngine
-from verification.synthetic.kk import kk_page
 from verification.synthetic.packet import write_packet
-from verification.synthetic.tamper import altered_value, covered_value
 
 TODAY = date(2026, 11, 27)
 
@@ -116,14 +113,7 @@ def test_a_full_disk_refuses_an_intake_and_fails_a_verification_without_half_wri
 
     # during verification: the forged KK's evidence picture finds the disk full
     forged_packet = write_packet(tmp_path / "p2", seed=4312, kk_form="pdf_text")
-    member = forged_packet.family.applicant
-    forged = covered_value(
-        kk_page(forged_packet.family),
-        title="KK",
-        old=member.nik,
-        new=altered_value(member.nik, random.Random(1)),
-    )
-    (forged_packet.folder / "kk.pdf").write_bytes(forged)
+    forge_kk(forged_packet)
     second = submit(services, forged_packet.folder)
     start_verification(services, second)
     filler = fill(small_disk, leave=0)

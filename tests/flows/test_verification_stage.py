@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from datetime import date
 from pathlib import Path
 
@@ -15,11 +14,9 @@ from flows.wiring import Services
 from rules.policy import default_policy
 from storage.audit import verify_chain
 from storage.models import AuditEvent, Extraction, Finding, HumanTask
-from tests.flows.conftest import submit
+from tests.flows.conftest import forge_kk, submit
 from verification.reading.ocr import TesseractEngine
-from verification.synthetic.kk import kk_page
 from verification.synthetic.packet import write_packet
-from verification.synthetic.tamper import altered_value, covered_value
 
 TODAY = date(2026, 11, 27)
 
@@ -112,13 +109,7 @@ def test_a_covered_value_is_found_with_an_evidence_picture(
 ) -> None:
     packet = write_packet(tmp_path / "p4", seed=4242, kk_form="pdf_text")
     member = packet.family.applicant
-    forged = covered_value(
-        kk_page(packet.family),
-        title="KK",
-        old=member.nik,
-        new=altered_value(member.nik, random.Random(1)),
-    )
-    (packet.folder / "kk.pdf").write_bytes(forged)
+    forge_kk(packet)
     app_id = submit(services, packet.folder)
     start_verification(services, app_id)
     outcome = verify_application(
