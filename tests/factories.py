@@ -13,6 +13,8 @@ import numpy as np
 from PIL import Image
 from reportlab.pdfgen import canvas
 
+from verification.synthetic.hostile import SAMPLE_APPLICANT
+
 __all__ = [
     "applicant",
     "jpeg_bytes",
@@ -26,20 +28,7 @@ __all__ = [
 
 def applicant(**overrides: Any) -> dict[str, Any]:
     """A synthetic applicant form (fictitious NIK: Pekanbaru, woman born 05-08-1990)."""
-    form: dict[str, Any] = {
-        "nik": "1471024508900003",
-        "nama": "SITI AMINAH",
-        "tempat_lahir": "PEKANBARU",
-        "tanggal_lahir": "1990-08-05",
-        "jenis_kelamin": "PEREMPUAN",
-        "alamat": "JL. TERATAI NO. 12",
-        "no_kk": "1471020101150007",
-        "nama_ayah": "AHMAD YANI",
-        "nama_ibu": "ROSMAWATI",
-        "pekerjaan": "KARYAWAN SWASTA",
-        "status_perkawinan": "KAWIN",
-    }
-    form.update(overrides)
+    form: dict[str, Any] = {**SAMPLE_APPLICANT, **overrides}
     return form
 
 

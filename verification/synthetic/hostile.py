@@ -28,6 +28,7 @@ from verification.synthetic.people import generate_family
 
 __all__ = [
     "DOCUMENT_TYPES",
+    "SAMPLE_APPLICANT",
     "hostile_file",
     "hostile_file_name",
     "hostile_key",
@@ -383,24 +384,29 @@ def hostile_file_name(rng: random.Random) -> tuple[str, str]:
 # --- packets -----------------------------------------------------------------------------
 
 
+# An invented applicant (fictitious NIK: Pekanbaru, woman born 05-08-1990), the form of
+# valid packets here and of the tests' factories.
+SAMPLE_APPLICANT: dict[str, str] = {
+    "nik": "1471024508900003",
+    "nama": "SITI AMINAH",
+    "tempat_lahir": "PEKANBARU",
+    "tanggal_lahir": "1990-08-05",
+    "jenis_kelamin": "PEREMPUAN",
+    "alamat": "JL. TERATAI NO. 12",
+    "no_kk": "1471020101150007",
+    "nama_ayah": "AHMAD YANI",
+    "nama_ibu": "ROSMAWATI",
+    "pekerjaan": "KARYAWAN SWASTA",
+    "status_perkawinan": "KAWIN",
+}
+
+
 def valid_packet(number: str = "APP-2026-000123") -> dict[str, Any]:
     """A valid application.json (invented applicant) naming ktp.jpg, kk.pdf and akta.png."""
     return {
         "application_id": number,
         "category": "adult",
-        "applicant": {
-            "nik": "1471024508900003",
-            "nama": "SITI AMINAH",
-            "tempat_lahir": "PEKANBARU",
-            "tanggal_lahir": "1990-08-05",
-            "jenis_kelamin": "PEREMPUAN",
-            "alamat": "JL. TERATAI NO. 12",
-            "no_kk": "1471020101150007",
-            "nama_ayah": "AHMAD YANI",
-            "nama_ibu": "ROSMAWATI",
-            "pekerjaan": "KARYAWAN SWASTA",
-            "status_perkawinan": "KAWIN",
-        },
+        "applicant": dict(SAMPLE_APPLICANT),
         "documents": [
             {"type": "ktp", "file": "ktp.jpg"},
             {"type": "kk", "file": "kk.pdf"},
