@@ -52,6 +52,7 @@ _PATCH = _CELL * _CELLS
 class CopyMoveThresholds:
     max_pixels: int = 4_000_000  # larger pages are reduced by a whole factor first
     max_anchors: int = 9000  # the strongest anchors kept (time bound)
+    anchor_spacing: int = 5  # an anchor is the strongest gradient in a square of this side
     descriptor_distance: float = 0.12  # RMS distance of unit-spread descriptors for a pair
     min_votes: int = 6  # pairs agreeing on one shift for it to be a candidate
     candidates: int = 6
@@ -93,7 +94,8 @@ def _anchors(gray: Image, t: CopyMoveThresholds) -> tuple[np.ndarray, np.ndarray
     magnitude = cv2.magnitude(
         cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
     )
-    peak = (magnitude >= cv2.dilate(magnitude, np.ones((7, 7), np.uint8))) & (magnitude >= 8.0)
+    square = np.ones((t.anchor_spacing, t.anchor_spacing), np.uint8)
+    peak = (magnitude >= cv2.dilate(magnitude, square)) & (magnitude >= 8.0)
     margin = _PATCH // 2 + 1
     peak[:margin], peak[-margin:], peak[:, :margin], peak[:, -margin:] = False, False, False, False
     ys, xs = np.nonzero(peak)
@@ -273,10 +275,13 @@ def _verify(gray: Image, src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds
     corners = np.array([[box[0], box[1]], [box[2], box[3]]], np.float64)
     moved = corners @ matrix[:, :2].T + matrix[:, 2]
     destination = (int(moved[0, 0]), int(moved[0, 1]), int(moved[1, 0]), int(moved[1, 1]))
+    # how far the region's centre moved (for a resized copy the matrix's own translation is
+    # the origin's, not the region's)
+    centre = (moved[0] + moved[1]) / 2 - (corners[0] + corners[1]) / 2
     return _Match(
         box,
         destination,
-        (round(float(matrix[0, 2])), round(float(matrix[1, 2]))),
+        (round(float(centre[0])), round(float(centre[1]))),
         round(scale, 3),
         texture,
         len(s),

@@ -84,6 +84,19 @@ def test_a_pasted_region_is_found_where_it_went(kind: str, seed: int, strength: 
     assert details["score"] >= details["threshold"]
 
 
+@pytest.mark.parametrize("seed", [37, 60])
+def test_a_resized_copy_reports_how_far_its_centre_moved(seed: int) -> None:
+    data, rng = _genuine("kk photo", seed)
+    forged, done = forge_copy_move(_image(data), rng, strength="scaled")
+    [(_, details), *_] = copy_move_signals(forged)
+    centre = [
+        (done.destination[i] + done.destination[i + 2] - done.source[i] - done.source[i + 2]) / 2
+        for i in (0, 1)
+    ]
+    assert all(abs(abs(a) - abs(b)) <= 2 for a, b in zip(details["shift_px"], centre, strict=True))
+    assert abs(details["scale"] - 1) >= 0.01  # the resizing is seen, not taken for a shift
+
+
 def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     width = min(a[2], b[2]) - max(a[0], b[0])
     height = min(a[3], b[3]) - max(a[1], b[1])
