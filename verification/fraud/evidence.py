@@ -1,11 +1,17 @@
 """Evidence pictures: what a person should look at, drawn from a document's fraud findings.
 
 A finding's evidence holds the method, parameters, score, threshold and boxes as data; for
-the detectors that point at places on the page, this draws them on the document itself (a
-copy-move's two regions joined by an arrow, the words of a PDF's text layer the page does not
-show, retyped NIK digits) as a PNG the verification stage stores beside the documents and links
-from the findings. Findings without a place on the page (metadata, producer, revisions,
-duplicates) get no picture: their evidence is the data.
+the detectors that point at places on the page, this draws them on the document itself as a
+PNG the verification stage stores beside the documents and links from the findings:
+
+- a copy-move's two regions joined by an arrow;
+- the shaded regions of a pasted block or of another JPEG history;
+- the words of a PDF's text layer the page does not show;
+- retyped NIK digits, on the straightened card they were measured on (beside the upload when
+  the upload has other marks too).
+
+Findings without a place on the page (metadata, producer, revisions, duplicates) get no
+picture: their evidence is the data.
 """
 
 from __future__ import annotations
@@ -13,18 +19,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import cv2
+import numpy as np
 
 from verification.errors import DocumentUnreadable
 from verification.findings import Finding
 from verification.fraud.copymove import copy_move_evidence
 from verification.fraud.pdflayer import text_layer_evidence
 from verification.fraud.signals import Signal
+from verification.fraud.splice import region_evidence
+from verification.reading.ktp import normalise_card
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
 
 __all__ = ["evidence_picture"]
 
 _LONGEST_SIDE = 1600  # pictures are for people: large scans are reduced
+_SHADED = ("fraud.tamper.splice", "fraud.tamper.jpeg")  # regions of tiles, shaded in red
 
 
 def _boxes(image: Image, signals: Sequence[Signal]) -> Image:
@@ -71,8 +81,27 @@ def evidence_picture(data: bytes, findings: Sequence[Finding]) -> bytes | None:
     image = pages[0].image if pages else None
     if image is None:
         return None
+    on_card = [s for s in placed if "card_size" in s[1]]  # measured on the straightened card
+    placed = [s for s in placed if "card_size" not in s[1]]
     moved = [s for s in placed if s[0] == "fraud.tamper.copy_move"]
-    others = [s for s in placed if s[0] != "fraud.tamper.copy_move"]
+    shaded = [s for s in placed if s[0] in _SHADED]
+    others = [s for s in placed if s[0] != "fraud.tamper.copy_move" and s[0] not in _SHADED]
+    card = _boxes(normalise_card(image)[0], on_card) if on_card else None
+    if not placed and card is not None:
+        return _png(card)
     if moved:
         image = copy_move_evidence(image, moved)
-    return _png(_boxes(image, others) if others else image)
+    if shaded:
+        image = region_evidence(image, shaded)
+    if others:
+        image = _boxes(image, others)
+    return _png(image if card is None else _side_by_side(image, card))
+
+
+def _side_by_side(left: Image, right: Image) -> Image:
+    """Two pictures on one canvas, the right one scaled to the left one's height."""
+    height = left.shape[0]
+    scaled = cv2.resize(right, (round(right.shape[1] * height / right.shape[0]), height))
+    gap = np.full((height, 16, 3), 255, np.uint8)
+    joined: Image = np.hstack([left, gap, scaled])
+    return joined

@@ -103,11 +103,13 @@ def nik_glyph_signals(
                 ),
                 "digits_measured": len(glyphs),
                 "odd_digits": len(picked),
+                # on the canonical card (the picture straightened and scaled to card_size),
+                # as fractions of it like every detector's box
                 "box": [
-                    min(g.x for g in picked),
-                    min(g.y for g in picked),
-                    max(g.x + g.width for g in picked),
-                    max(g.y + g.height for g in picked),
+                    round(min(g.x for g in picked) / size[0], 4),
+                    round(min(g.y for g in picked) / size[1], 4),
+                    round(max(g.x + g.width for g in picked) / size[0], 4),
+                    round(max(g.y + g.height for g in picked) / size[1], 4),
                 ],
                 "card_size": list(size),
                 "height_deviation": [round(float(v), 3) for v in height_dev[odd]],

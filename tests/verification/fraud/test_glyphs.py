@@ -42,8 +42,8 @@ def test_retyped_digits_on_a_clean_card(retyped: Retyped) -> None:
     [(code, details)] = nik_glyph_signals(_card(3, retyped=retyped))
     assert code == "fraud.tamper.font"
     assert details["odd_digits"] == retyped.stop - retyped.start
-    left, _, right, _ = details["box"]
-    assert 0.255 * 1011 < left < right < 0.76 * 1011  # inside the NIK band
+    left, top, right, bottom = details["box"]  # fractions of the canonical card
+    assert 0.255 < left < right < 0.76 and 0.15 <= top < bottom <= 0.25  # in the NIK band
 
 
 def test_the_finding_points_at_the_digits() -> None:
