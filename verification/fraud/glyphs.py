@@ -4,10 +4,16 @@ The NIK is printed in one bold face at one size. A forger who changes digits wit
 editor rarely matches it exactly: the new digits stand taller or shorter, their strokes are
 thinner or thicker. On the card brought to its canonical geometry (``normalise_card``), the
 NIK band is cut out, its digits found as connected ink components, and each measured: height
-and stroke width (twice the ink area over the outline length). A run of digits whose height
-or stroke departs from the line's median by more than the thresholds is reported, with its
-position, the measurements and the thresholds. When the digits cannot be separated (blur
-merged them, or fewer than 12 were found) nothing is concluded.
+and stroke width (twice the ink area over the outline length). Digits whose height (against
+a straight-line fit along the line) or stroke departs by more than the thresholds are
+reported, with their box, the measurements and the thresholds.
+
+When fewer than 16 digits separate and those that do show nothing (blur merged them, or a
+larger retyped digit touches its neighbours and drops out of the count), the line is cut
+into 16 equal cells (the NIK's 16 digits share one advance width) and each cell's ink height
+is measured. Only height is judged there (a cell's stroke is not a glyph's), by its own rule:
+one cell beyond ``cell_height``, or two neighbouring cells beyond ``run_height`` the same way.
+When not even the line is found, nothing is concluded.
 """
 
 from __future__ import annotations
@@ -26,6 +32,13 @@ from verification.reading.preprocess import normalise_lighting, to_gray
 
 __all__ = ["GlyphThresholds", "nik_glyph_findings", "nik_glyph_signals"]
 
+_METHODS = {
+    "digits": "NIK digits measured on the canonical card: height (against a straight-line fit "
+    "along the line) and stroke width (2 x area / outline)",
+    "cells": "the NIK line (digits merged by blur) cut into 16 equal cells on the canonical "
+    "card: ink height per cell against a straight-line fit along the line",
+}
+
 # Where the NIK digits print on the canonical 1011 x 638 card (after the "NIK :" label).
 _BAND = (0.255, 0.15, 0.76, 0.25)  # left, top, right, bottom as fractions
 
@@ -34,7 +47,9 @@ _BAND = (0.255, 0.15, 0.76, 0.25)  # left, top, right, bottom as fractions
 class GlyphThresholds:
     height: float = 0.06  # relative departure of a digit's height from the line's median
     stroke: float = 0.22  # relative departure of a digit's stroke width
-    min_digits: int = 12  # fewer separable digits: no conclusion
+    min_digits: int = 12  # fewer separable digits are not judged as digits, only as cells
+    cell_height: float = 0.1  # cells: one cell's height departing this much
+    run_height: float = 0.045  # cells: or two neighbours departing this much the same way
 
 
 @dataclass(frozen=True)
@@ -46,44 +61,122 @@ class _Glyph:
     stroke: float
 
 
-def _glyphs(card: Image) -> tuple[list[_Glyph], tuple[int, int]]:
+@dataclass(frozen=True)
+class _Band:
+    """The NIK band's ink components, where the band starts on the card, the card's size."""
+
+    labels: np.ndarray
+    stats: np.ndarray
+    tall: list[int]  # the components at least 0.6 x as tall as the tallest (digit-tall)
+    origin: tuple[int, int]
+    size: tuple[int, int]
+
+
+def _band(card: Image) -> _Band:
     gray = normalise_lighting(to_gray(card))
     h, w = gray.shape[:2]
     x0, y0, x1, y1 = (int(_BAND[0] * w), int(_BAND[1] * h), int(_BAND[2] * w), int(_BAND[3] * h))
-    band = gray[y0:y1, x0:x1]
-    ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    ink = cv2.threshold(gray[y0:y1, x0:x1], 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     tallest = max((int(s[cv2.CC_STAT_HEIGHT]) for s in stats[1:]), default=0)
+    tall = [i for i in range(1, count) if stats[i][cv2.CC_STAT_HEIGHT] >= 0.6 * tallest]
+    return _Band(labels, stats, tall, (x0, y0), (w, h))
+
+
+def _glyphs(band: _Band) -> list[_Glyph]:
+    """The separate digits, left to right."""
+    x0, y0 = band.origin
     glyphs = []
-    for index in range(1, count):
-        left, top, width, height, area = (int(v) for v in stats[index][:5])
-        if height < 0.6 * tallest or width < 3 or width > 1.2 * height:
-            continue  # specks, background strokes, digits blur merged together
-        mask = (labels[top : top + height, left : left + width] == index).astype(np.uint8)
+    for index in band.tall:
+        left, top, width, height, area = (int(v) for v in band.stats[index][:5])
+        if width < 3 or width > 1.2 * height:
+            continue  # background strokes, digits blur merged together
+        mask = (band.labels[top : top + height, left : left + width] == index).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
         outline = sum(cv2.arcLength(c, True) for c in contours)
         glyphs.append(_Glyph(left + x0, top + y0, width, height, 2 * area / max(outline, 1.0)))
     glyphs.sort(key=lambda g: g.x)
-    return glyphs, (w, h)
+    return glyphs
+
+
+NIK_DIGITS = 16
+
+
+def _cells(band: _Band) -> list[_Glyph]:
+    """The NIK line cut into 16 equal cells (the middle 70% of each, away from neighbours'
+    ink), each as a glyph box with its ink height; no stroke (NaN)."""
+    x0, y0 = band.origin
+    digit_tall = [i for i in band.tall if band.stats[i][cv2.CC_STAT_AREA] >= 20]  # no specks
+    line = np.isin(band.labels, digit_tall)
+    columns = np.nonzero(line.any(axis=0))[0]
+    if len(columns) == 0:
+        return []
+    left, right = int(columns.min()), int(columns.max()) + 1
+    pitch = (right - left) / NIK_DIGITS
+    cells = []
+    for k in range(NIK_DIGITS):
+        a = round(left + (k + 0.15) * pitch)
+        b = max(a + 1, round(left + (k + 0.85) * pitch))
+        rows = np.nonzero(line[:, a:b].any(axis=1))[0]
+        if len(rows) == 0:
+            return []  # a gap in the line: not 16 digits
+        top, bottom = int(rows.min()), int(rows.max()) + 1
+        cells.append(_Glyph(a + x0, top + y0, b - a, bottom - top, float("nan")))
+    return cells
+
+
+def _odd_cells(height_dev: np.ndarray, t: GlyphThresholds) -> np.ndarray:
+    odd: np.ndarray = np.abs(height_dev) > t.cell_height
+    for i in range(len(height_dev) - 1):
+        pair = height_dev[i : i + 2]
+        if (np.abs(pair) >= t.run_height).all() and pair[0] * pair[1] > 0:
+            odd[i : i + 2] = True
+    return odd
+
+
+def _height_deviations(glyphs: list[_Glyph]) -> np.ndarray:
+    """Each glyph's height against a straight-line fit along the line (a photo taken at an
+    angle leaves the height changing along it)."""
+    heights = np.array([g.height for g in glyphs], float)
+    xs = np.array([g.x for g in glyphs], float)
+    deviation: np.ndarray = heights / np.polyval(np.polyfit(xs, heights, 1), xs) - 1
+    return deviation
 
 
 def nik_glyph_signals(
     image: Image, thresholds: GlyphThresholds = GlyphThresholds()
 ) -> list[Signal]:
-    """``fraud.tamper.font`` signals for NIK digits out of line with the others."""
+    """``fraud.tamper.font`` signals for NIK digits out of line with the others: the separate
+    digits first, then (when fewer than 16 separate: some merged) the line's 16 cells."""
     card, _ = normalise_card(image)
-    glyphs, size = _glyphs(card)
-    if len(glyphs) < thresholds.min_digits:
+    band = _band(card)
+    digits = _glyphs(band)
+    if len(digits) >= thresholds.min_digits:
+        height_dev = _height_deviations(digits)
+        strokes = np.array([g.stroke for g in digits], float)
+        stroke_dev = strokes / float(np.median(strokes)) - 1
+        odd = (np.abs(height_dev) > thresholds.height) | (np.abs(stroke_dev) > thresholds.stroke)
+        found = _signal(digits, "digits", height_dev, stroke_dev, odd, band.size, thresholds)
+        if found or len(digits) >= NIK_DIGITS:
+            return found
+    cells = _cells(band)
+    if not cells:
         return []
-    heights = np.array([g.height for g in glyphs], float)
-    strokes = np.array([g.stroke for g in glyphs], float)
-    xs = np.array([g.x for g in glyphs], float)
-    # A photo taken at an angle leaves the line's height changing along it: compare with a
-    # straight-line fit through the digits rather than with one median.
-    trend = np.polyval(np.polyfit(xs, heights, 1), xs)
-    height_dev = heights / trend - 1
-    stroke_dev = strokes / float(np.median(strokes)) - 1
-    odd = (np.abs(height_dev) > thresholds.height) | (np.abs(stroke_dev) > thresholds.stroke)
+    height_dev = _height_deviations(cells)
+    odd = _odd_cells(height_dev, thresholds)
+    no_stroke = np.zeros_like(height_dev)  # a cell's stroke is not a glyph's: not judged
+    return _signal(cells, "cells", height_dev, no_stroke, odd, band.size, thresholds)
+
+
+def _signal(
+    glyphs: list[_Glyph],
+    measured: str,
+    height_dev: np.ndarray,
+    stroke_dev: np.ndarray,
+    odd: np.ndarray,
+    size: tuple[int, int],
+    thresholds: GlyphThresholds,
+) -> list[Signal]:
     if not odd.any() or odd.mean() > 0.5:  # half the line "odd" is the line itself, not an edit
         return []
     picked = [g for g, flag in zip(glyphs, odd, strict=True) if flag]
@@ -91,12 +184,14 @@ def nik_glyph_signals(
         (
             "fraud.tamper.font",
             {
-                "method": "NIK digits measured on the canonical card: height (against a "
-                "straight-line fit along the line) and stroke width (2 x area / outline)",
+                "method": _METHODS[measured],
+                "measured": measured,
                 "parameters": {
                     "height_threshold": thresholds.height,
                     "stroke_threshold": thresholds.stroke,
                     "min_digits": thresholds.min_digits,
+                    "cell_height_threshold": thresholds.cell_height,
+                    "run_height_threshold": thresholds.run_height,
                 },
                 "score": round(
                     float(max(np.abs(height_dev[odd]).max(), np.abs(stroke_dev[odd]).max())), 3
@@ -113,7 +208,9 @@ def nik_glyph_signals(
                 ],
                 "card_size": list(size),
                 "height_deviation": [round(float(v), 3) for v in height_dev[odd]],
-                "stroke_deviation": [round(float(v), 3) for v in stroke_dev[odd]],
+                "stroke_deviation": (
+                    [round(float(v), 3) for v in stroke_dev[odd]] if measured == "digits" else []
+                ),
             },
         )
     ]

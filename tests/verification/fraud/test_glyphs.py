@@ -53,3 +53,34 @@ def test_the_finding_points_at_the_digits() -> None:
     assert finding.field == "nik" and finding.severity.value == "high"
     assert finding.evidence.box is not None and finding.evidence.sha256 == "ef" * 32
     assert finding.evidence.details["parameters"]["height_threshold"] == 0.06
+
+
+# Degraded cards whose NIK digits blur merges (fewer than 12 separate): the line is measured
+# in 16 cells.
+MERGED = [1, 3, 12, 18, 20, 24, 31, 37]
+
+
+@pytest.mark.parametrize("seed", MERGED)
+def test_genuine_cards_with_merged_digits_raise_nothing(seed: int) -> None:
+    assert nik_glyph_signals(_card(seed, degraded=True)) == []
+
+
+@pytest.mark.parametrize("seed", [1, 18, 24])
+def test_retyped_digits_merged_by_blur_are_found_in_cells(seed: int) -> None:
+    card = _card(seed, degraded=True, retyped=Retyped(9, 11, SANS_BOLD, 43))
+    [(code, details)] = nik_glyph_signals(card)
+    assert code == "fraud.tamper.font" and details["measured"] == "cells"
+    assert all(d > 0.08 for d in details["height_deviation"])  # taller than the line
+    left, _, right, _ = details["box"]
+    # digits 9 and 10 of the NIK, which starts at 266 px of 1011 and advances 21 px a digit
+    assert (266 + 9 * 21) / 1011 - 0.01 < left < right < (266 + 11 * 21) / 1011 + 0.01
+    assert details["stroke_deviation"] == []  # a cell's stroke is not judged
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_larger_retyped_digits_touching_their_neighbours_are_found_in_cells(seed: int) -> None:
+    # on a clean card the two taller digits merge with their neighbours and drop out of the
+    # separate digits (13-14 of 16 remain, all alike): the cells see them
+    [(_, details)] = nik_glyph_signals(_card(seed, retyped=Retyped(9, 11, SANS_BOLD, 43)))
+    assert details["measured"] == "cells" and details["odd_digits"] == 2
+    assert all(d > 0.1 for d in details["height_deviation"])
