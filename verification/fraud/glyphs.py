@@ -49,7 +49,7 @@ class GlyphThresholds:
     stroke: float = 0.22  # relative departure of a digit's stroke width
     min_digits: int = 12  # fewer separable digits are not judged as digits, only as cells
     cell_height: float = 0.1  # cells: one cell's height departing this much
-    run_height: float = 0.045  # cells: or two neighbours departing this much the same way
+    run_height: float = 0.055  # cells: or two neighbours departing this much the same way
 
 
 @dataclass(frozen=True)
