@@ -5,7 +5,6 @@ the detectors that point at places on the page, this draws them on the document 
 PNG the verification stage stores beside the documents and links from the findings:
 
 - a copy-move's two regions joined by an arrow;
-- the shaded regions of a pasted block or of another JPEG history;
 - the words of a PDF's text layer the page does not show;
 - retyped NIK digits, on the straightened card they were measured on (beside the upload when
   the upload has other marks too).
@@ -26,7 +25,6 @@ from verification.findings import Finding
 from verification.fraud.copymove import copy_move_evidence
 from verification.fraud.pdflayer import text_layer_evidence
 from verification.fraud.signals import Signal
-from verification.fraud.splice import region_evidence
 from verification.reading.ktp import normalise_card
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
@@ -34,7 +32,6 @@ from verification.reading.model import Image
 __all__ = ["evidence_picture"]
 
 _LONGEST_SIDE = 1600  # pictures are for people: large scans are reduced
-_SHADED = ("fraud.tamper.splice", "fraud.tamper.jpeg")  # regions of tiles, shaded in red
 
 
 def _boxes(image: Image, signals: Sequence[Signal]) -> Image:
@@ -84,15 +81,12 @@ def evidence_picture(data: bytes, findings: Sequence[Finding]) -> bytes | None:
     on_card = [s for s in placed if "card_size" in s[1]]  # measured on the straightened card
     placed = [s for s in placed if "card_size" not in s[1]]
     moved = [s for s in placed if s[0] == "fraud.tamper.copy_move"]
-    shaded = [s for s in placed if s[0] in _SHADED]
-    others = [s for s in placed if s[0] != "fraud.tamper.copy_move" and s[0] not in _SHADED]
+    others = [s for s in placed if s[0] != "fraud.tamper.copy_move"]
     card = _boxes(normalise_card(image)[0], on_card) if on_card else None
     if not placed and card is not None:
         return _png(card)
     if moved:
         image = copy_move_evidence(image, moved)
-    if shaded:
-        image = region_evidence(image, shaded)
     if others:
         image = _boxes(image, others)
     return _png(image if card is None else _side_by_side(image, card))
