@@ -5,9 +5,13 @@ page's (a clean render pasted into a phone photo, a noisy crop pasted onto a cle
 if it came from a JPEG its 8 x 8 block grid lands wherever the forger dropped it, out of phase
 with the page's grid. The page is cut into 32 x 32 tiles and two maps are measured:
 
-- noise: the Laplacian-difference noise sigma (Immerkaer) over the tile's flat pixels, compared
-  with the page's median; a tile departs when the difference exceeds both an absolute floor in
-  grey levels and a multiple of the page's median absolute deviation;
+- noise: the Laplacian-difference noise sigma (Immerkaer) over the flat pixels of 16 x 16
+  tiles, as a log ratio to the page's median sigma (both plus an offset, so that a clean page's
+  near-zero sigma does not make every speck a departure), averaged over the 3 x 3 usable tiles
+  around each; a tile departs when the ratio passes a floor and a multiple of the page's median
+  absolute deviation, and the sigmas differ by a few tenths of a grey level at least. The
+  pasted block's own JPEG save and the page's last one leave little of its extra noise, but
+  the pages' flat paper has almost none: the ratio, not the difference, carries it;
 - foreign grid: per tile (smoothed over 3 x 3 tiles), the mean clipped neighbour difference at
   each of the 8 column and row phases; a tile whose strongest phase is not the page's grid
   (phase 7, the last pixel of a JPEG block) stands out.
@@ -19,7 +23,7 @@ splice) and small against the page (a property of the whole page is not an edit)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -43,14 +47,21 @@ __all__ = [
 ]
 
 TILE = 32  # pixels per tile side (four JPEG blocks)
+NOISE_TILE = 16  # the noise map's finer tiles: a pasted line of text is two or three high
 _LAPLACE = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 
 @dataclass(frozen=True)
 class SpliceThresholds:
-    noise_floor: float = 1.2  # grey levels of noise sigma a tile must depart by, at least
-    noise_relative: float = 0.35  # ... and this fraction of the page's median sigma
-    noise_mads: float = 4.0  # ... and this many page MADs
+    noise_offset: float = 0.5  # grey levels added to both sigmas before their ratio
+    noise_log: float = 0.6  # |log ratio| of a tile's sigma to the page's median, at least
+    noise_mads: float = 5.0  # ... and this many page MADs of the log ratio
+    noise_floor: float = 0.2  # ... and the sigmas differ by this many grey levels
+    noise_min_tiles: int = 20  # smallest noise region, in 16 px tiles
+    noise_min_share: float = 0.0025  # ... and as a fraction of the page's tiles (a large
+    # phone photo's stamps and folds are a few dozen tiles; pasted lines are hundreds)
+    noise_min_fill: float = 0.4
+    noise_max_fraction: float = 0.25  # a photo block covers a sixth of a small KTP scan
     grid_margin: float = 0.4  # a foreign phase must beat the page's phase by this much
     grid_peak: float = 1.0  # mean foreign-phase peak a region needs (over the median phase)
     min_tiles: int = 6  # smallest region, in tiles
@@ -60,7 +71,8 @@ class SpliceThresholds:
 
 @dataclass(frozen=True)
 class Region:
-    """Connected departing tiles: tile box (x, y, w, h), area in tiles and mean score."""
+    """Connected departing tiles: tile box (x, y, w, h), area in tiles, mean score and the
+    tile side in pixels."""
 
     x: int
     y: int
@@ -68,15 +80,16 @@ class Region:
     height: int
     tiles: int
     score: float
+    tile: int = TILE
 
     def box(self, shape: tuple[int, ...]) -> list[float]:
         """x0, y0, x1, y1 as fractions of a page of ``shape`` (rows, columns)."""
-        rows, cols = shape[0], shape[1]
+        rows, cols, side = shape[0], shape[1], self.tile
         return [
-            round(self.x * TILE / cols, 4),
-            round(self.y * TILE / rows, 4),
-            round(min(1.0, (self.x + self.width) * TILE / cols), 4),
-            round(min(1.0, (self.y + self.height) * TILE / rows), 4),
+            round(self.x * side / cols, 4),
+            round(self.y * side / rows, 4),
+            round(min(1.0, (self.x + self.width) * side / cols), 4),
+            round(min(1.0, (self.y + self.height) * side / rows), 4),
         ]
 
 
@@ -87,13 +100,16 @@ def tiled_gray(image: Image) -> np.ndarray:
     return np.asarray(gray[:rows, :cols], np.float32)
 
 
-def _tile_mean(values: np.ndarray) -> np.ndarray:
+def _tile_mean(values: np.ndarray, tile: int = TILE) -> np.ndarray:
     rows, cols = values.shape
-    return cv2.resize(values, (cols // TILE, rows // TILE), interpolation=cv2.INTER_AREA)
+    return cv2.resize(values, (cols // tile, rows // tile), interpolation=cv2.INTER_AREA)
 
 
 def regions(
-    flag: np.ndarray, score: np.ndarray, thresholds: SpliceThresholds = SpliceThresholds()
+    flag: np.ndarray,
+    score: np.ndarray,
+    thresholds: SpliceThresholds = SpliceThresholds(),
+    tile: int = TILE,
 ) -> list[Region]:
     """Compact regions of flagged tiles, away from the page edge and small against the page."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
@@ -109,19 +125,21 @@ def regions(
             continue
         if area < thresholds.min_fill * w * h:
             continue
-        found.append(Region(x, y, w, h, area, float(score[labels == index].mean())))
+        found.append(Region(x, y, w, h, area, float(score[labels == index].mean()), tile))
     return sorted(found, key=lambda r: -r.tiles * r.score)
 
 
 def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Noise sigma per tile over its flat pixels, and which tiles have enough of them."""
+    """Noise sigma per 16 px tile over its flat pixels, and which tiles have enough of them."""
     residual = np.abs(cv2.filter2D(gray, -1, _LAPLACE))
     smooth = cv2.GaussianBlur(gray, (0, 0), 3.0)
     edges = cv2.magnitude(cv2.Sobel(smooth, -1, 1, 0), cv2.Sobel(smooth, -1, 0, 1))
     near_edge = cv2.dilate((edges >= 24).astype(np.uint8), np.ones((3, 3), np.uint8))
     flat = (near_edge == 0).astype(np.float32)
-    share = _tile_mean(flat)
-    sigma = np.sqrt(np.pi / 2) / 6 * _tile_mean(residual * flat) / np.maximum(share, 1e-3)
+    share = _tile_mean(flat, NOISE_TILE)
+    sigma = (
+        np.sqrt(np.pi / 2) / 6 * _tile_mean(residual * flat, NOISE_TILE) / np.maximum(share, 1e-3)
+    )
     return sigma, share > 0.25
 
 
@@ -149,19 +167,31 @@ def _noise_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | No
     if usable.sum() < 20:
         return None
     median = float(np.median(sigma[usable]))
-    mad = 1.4826 * float(np.median(np.abs(sigma[usable] - median)))
-    limit = max(thresholds.noise_floor, thresholds.noise_relative * median,
-                thresholds.noise_mads * mad)  # fmt: skip
-    departure = np.where(usable, np.abs(sigma - median) / limit, 0.0)
-    found = regions(departure >= 1.0, departure, thresholds)
+    offset = thresholds.noise_offset
+    weight = usable.astype(np.float32)
+    ratio = np.log((sigma + offset) / (median + offset)).astype(np.float32) * weight
+    counts = np.maximum(cv2.boxFilter(weight, -1, (3, 3), normalize=False), 1.0)
+    pooled: np.ndarray = cv2.boxFilter(ratio, -1, (3, 3), normalize=False) / counts
+    mad = 1.4826 * float(np.median(np.abs(pooled[usable] - np.median(pooled[usable]))))
+    limit = max(thresholds.noise_log, thresholds.noise_mads * mad)
+    apart = np.abs(np.expm1(pooled)) * (median + offset)  # the pooled departure, grey levels
+    flag = usable & (np.abs(pooled) >= limit) & (apart >= thresholds.noise_floor)
+    shape = replace(
+        thresholds,
+        min_tiles=max(thresholds.noise_min_tiles, int(thresholds.noise_min_share * sigma.size)),
+        min_fill=thresholds.noise_min_fill,
+        max_fraction=thresholds.noise_max_fraction,
+    )
+    found = regions(flag, np.abs(pooled) / limit, shape, NOISE_TILE)
     if not found:
         return None
     return _signal(
-        "local noise level (Laplacian-difference sigma over flat pixels, 32 px tiles) "
-        "against the page's median",
-        {"noise_floor": thresholds.noise_floor, "noise_relative": thresholds.noise_relative,
-         "noise_mads": thresholds.noise_mads, "page_sigma": round(median, 2)},
-        found, gray.shape, thresholds, 1.0,
+        "local noise level (Laplacian-difference sigma over flat pixels, 16 px tiles, log "
+        "ratio to the page's median, 3 x 3 tiles pooled)",
+        {"noise_offset": offset, "noise_log": thresholds.noise_log,
+         "noise_mads": thresholds.noise_mads, "noise_floor": thresholds.noise_floor,
+         "page_sigma": round(median, 2)},
+        found, gray.shape, shape, 1.0, NOISE_TILE,
     )  # fmt: skip
 
 
@@ -189,6 +219,7 @@ def _signal(
     shape: tuple[int, ...],
     thresholds: SpliceThresholds,
     threshold: float,
+    tile: int = TILE,
 ) -> Signal:
     top = found[0]
     return (
@@ -197,7 +228,7 @@ def _signal(
             "method": method,
             "parameters": {
                 **parameters,
-                "tile": TILE,
+                "tile": tile,
                 "min_tiles": thresholds.min_tiles,
                 "min_fill": thresholds.min_fill,
                 "max_fraction": thresholds.max_fraction,
