@@ -16,6 +16,7 @@ from verification.errors import DocumentUnreadable, UploadRefused
 from verification.findings import Finding
 from verification.fraud.copymove import copy_move_findings
 from verification.fraud.glyphs import nik_glyph_findings
+from verification.fraud.jpeg import jpeg_findings
 from verification.fraud.metadata import image_metadata_findings
 from verification.fraud.pdf import pdf_findings
 from verification.fraud.pdflayer import text_layer_findings
@@ -99,9 +100,10 @@ KTP_TYPES = ("ktp", "ktp_ayah", "ktp_ibu")
 
 
 def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[Finding]:
-    """Pixel forensics on an image upload: copy-move everywhere, the NIK glyphs of a KTP.
-    (The splice and JPEG-region detectors are measured in benchmarks/fraud_detection.py but
-    not run here: their recall is below target and their false alarms on KK photos above.)"""
+    """Pixel forensics on an image upload: copy-move and regional JPEG recompression
+    everywhere, the NIK glyphs of a KTP. (The splice detector is measured in
+    benchmarks/fraud_detection.py but not run here: its false alarms on genuine KK photos are
+    above target.)"""
     try:
         pages = load_pages(data)
     except DocumentUnreadable:
@@ -110,6 +112,7 @@ def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[
     if image is None:
         return []
     found = copy_move_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx)
+    found += jpeg_findings(data, image, document=doc.type, sha256=doc.sha256, ctx=ctx)
     if doc.type in KTP_TYPES:
         found += nik_glyph_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx)
     return found
@@ -117,8 +120,8 @@ def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[
 
 def document_forensics(doc: DocumentRead, data: bytes, ctx: CheckContext) -> list[Finding]:
     """Fraud and tamper findings on one uploaded file whose bytes are ``data``: PDF forensics
-    (revisions, producer, fonts, the text layer against the page), image metadata, copy-move
-    and, for a KTP image, its NIK glyphs."""
+    (revisions, producer, fonts, the text layer against the page), image metadata, copy-move,
+    regional JPEG recompression and, for a KTP image, its NIK glyphs."""
     if doc.status in ("missing", "refused"):
         return []
     findings = pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)
