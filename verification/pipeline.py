@@ -20,6 +20,7 @@ from verification.fraud.jpeg import jpeg_findings
 from verification.fraud.metadata import image_metadata_findings
 from verification.fraud.pdf import pdf_findings
 from verification.fraud.pdflayer import text_layer_findings
+from verification.fraud.splice import splice_findings
 from verification.media import UploadLimits, inspect_upload
 from verification.packet import DocumentRef, Packet
 from verification.reading.loader import load_pages
@@ -97,13 +98,14 @@ def read_packet(
 
 
 KTP_TYPES = ("ktp", "ktp_ayah", "ktp_ibu")
+SPLICE_TYPES = (*KTP_TYPES, "akta_kelahiran")
 
 
 def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[Finding]:
     """Pixel forensics on an image upload: copy-move and regional JPEG recompression
-    everywhere, the NIK glyphs of a KTP. (The splice detector is measured in
-    benchmarks/fraud_detection.py but not run here: its false alarms on genuine KK photos are
-    above target.)"""
+    everywhere, splices on KTPs and akta, the NIK glyphs of a KTP. (On KK photos the splice
+    detector's false alarms, 2.5% of genuine ones in benchmarks/fraud_detection.py, are above
+    target: dense table text reads as noise.)"""
     try:
         pages = load_pages(data)
     except DocumentUnreadable:
@@ -113,6 +115,8 @@ def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[
         return []
     found = copy_move_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx)
     found += jpeg_findings(data, image, document=doc.type, sha256=doc.sha256, ctx=ctx)
+    if doc.type in SPLICE_TYPES:
+        found += splice_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx)
     if doc.type in KTP_TYPES:
         found += nik_glyph_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx)
     return found
@@ -121,7 +125,8 @@ def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[
 def document_forensics(doc: DocumentRead, data: bytes, ctx: CheckContext) -> list[Finding]:
     """Fraud and tamper findings on one uploaded file whose bytes are ``data``: PDF forensics
     (revisions, producer, fonts, the text layer against the page), image metadata, copy-move,
-    regional JPEG recompression and, for a KTP image, its NIK glyphs."""
+    regional JPEG recompression, splices on KTPs and akta and, for a KTP image, its NIK
+    glyphs."""
     if doc.status in ("missing", "refused"):
         return []
     findings = pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)

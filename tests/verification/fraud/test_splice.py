@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from typing import Any
 
@@ -11,7 +12,9 @@ import pytest
 
 from rules.checking import check_context
 from rules.policy import default_policy
+from verification.checks.case import DocumentRead
 from verification.fraud.splice import splice_evidence, splice_findings, splice_signals
+from verification.pipeline import document_forensics
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
 from verification.synthetic.akta import render_akta
@@ -114,6 +117,24 @@ def test_the_finding_and_its_evidence() -> None:
     shown = splice_evidence(image, splice_signals(image))
     assert shown.shape == image.shape and shown.dtype == image.dtype
     assert (shown != image).any()
+
+
+def _stage_codes(doc_type: str, data: bytes) -> set[str]:
+    doc = DocumentRead(doc_type, "upload.jpg", hashlib.sha256(data).hexdigest(), "ok")
+    return {f.code for f in document_forensics(doc, data, check_context(default_policy()))}
+
+
+def test_the_verification_stage_runs_it_on_ktps_and_akta() -> None:
+    assert "fraud.tamper.splice" in _stage_codes("ktp", _forged("ktp degraded", 11, "strong"))
+    assert "fraud.tamper.splice" in _stage_codes(
+        "akta_kelahiran", _forged("akta clean", 11, "medium")
+    )
+
+
+def test_the_verification_stage_leaves_kk_photos_to_the_benchmark() -> None:
+    data = _forged("kk photo", 11, "medium")
+    assert splice_signals(_image(data))  # found, but 2.5% of genuine KK photos are flagged too
+    assert "fraud.tamper.splice" not in _stage_codes("kk", data)
 
 
 def test_the_builder_is_deterministic() -> None:
