@@ -11,7 +11,9 @@ with the page's grid. The page is cut into 32 x 32 tiles and two maps are measur
   around each; a tile departs when the ratio passes a floor and a multiple of the page's median
   absolute deviation, and the sigmas differ by a few tenths of a grey level at least. The
   pasted block's own JPEG save and the page's last one leave little of its extra noise, but
-  the pages' flat paper has almost none: the ratio, not the difference, carries it;
+  the pages' flat paper has almost none: the ratio, not the difference, carries it. The same
+  test on the mean of the lower three quarters of each tile's residuals must agree (at 0.7 of
+  the limits): sparse faint lines, an akta's guilloche, raise the mean but not those;
 - foreign grid: per tile (smoothed over 3 x 3 tiles), the mean clipped neighbour difference at
   each of the 8 column and row phases; a tile whose strongest phase is not the page's grid
   (phase 7, the last pixel of a JPEG block) stands out.
@@ -57,6 +59,8 @@ class SpliceThresholds:
     noise_log: float = 0.6  # |log ratio| of a tile's sigma to the page's median, at least
     noise_mads: float = 5.0  # ... and this many page MADs of the log ratio
     noise_floor: float = 0.2  # ... and the sigmas differ by this many grey levels
+    noise_trimmed: float = 0.7  # the trimmed sigma must depart too, by this share of the
+    # log-ratio and grey-level limits (the MAD limit as it is)
     noise_min_tiles: int = 20  # smallest noise region, in 16 px tiles
     noise_min_share: float = 0.0025  # ... and as a fraction of the page's tiles (a large
     # phone photo's stamps and folds are a few dozen tiles; pasted lines are hundreds)
@@ -129,8 +133,15 @@ def regions(
     return sorted(found, key=lambda r: -r.tiles * r.score)
 
 
-def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Noise sigma per 16 px tile over its flat pixels, and which tiles have enough of them."""
+# The mean of the lower three quarters of |x| for x normal with unit sigma, times the
+# Laplacian kernel's norm (6): turns a trimmed mean of residuals into a sigma.
+_TRIMMED_UNIT = 6 * 0.5149
+
+
+def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per 16 px tile over its flat pixels: the noise sigma from the mean residual, the same
+    from the lower three quarters of the residuals only (sparse faint lines such as an akta's
+    guilloche raise the mean, not these), and which tiles have enough flat pixels."""
     residual = np.abs(cv2.filter2D(gray, -1, _LAPLACE))
     smooth = cv2.GaussianBlur(gray, (0, 0), 3.0)
     edges = cv2.magnitude(cv2.Sobel(smooth, -1, 1, 0), cv2.Sobel(smooth, -1, 0, 1))
@@ -140,7 +151,33 @@ def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sigma = (
         np.sqrt(np.pi / 2) / 6 * _tile_mean(residual * flat, NOISE_TILE) / np.maximum(share, 1e-3)
     )
-    return sigma, share > 0.25
+    side = NOISE_TILE
+    ty, tx = gray.shape[0] // side, gray.shape[1] // side
+    per_tile = np.where(flat > 0, residual, np.inf)[: ty * side, : tx * side]
+    values = per_tile.reshape(ty, side, tx, side).transpose(0, 2, 1, 3).reshape(ty, tx, -1)
+    values.sort(axis=-1)  # flat pixels' residuals first, ascending
+    kept = np.maximum((share * side * side * 0.75).astype(int), 1)
+    sums = np.cumsum(np.where(np.isfinite(values), values, 0.0), axis=-1)
+    trimmed = np.take_along_axis(sums, (kept - 1)[..., None], -1)[..., 0] / kept / _TRIMMED_UNIT
+    return sigma, trimmed.astype(np.float32), share > 0.25
+
+
+def _departures(
+    sigma: np.ndarray, usable: np.ndarray, thresholds: SpliceThresholds
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Tiles whose pooled log ratio to the page's median sigma departs, that pooled ratio
+    over its limit, and the page's median sigma."""
+    median = float(np.median(sigma[usable]))
+    offset = thresholds.noise_offset
+    weight = usable.astype(np.float32)
+    ratio = np.log((sigma + offset) / (median + offset)).astype(np.float32) * weight
+    counts = np.maximum(cv2.boxFilter(weight, -1, (3, 3), normalize=False), 1.0)
+    pooled: np.ndarray = cv2.boxFilter(ratio, -1, (3, 3), normalize=False) / counts
+    mad = 1.4826 * float(np.median(np.abs(pooled[usable] - np.median(pooled[usable]))))
+    limit = max(thresholds.noise_log, thresholds.noise_mads * mad, 1e-6)
+    apart = np.abs(np.expm1(pooled)) * (median + offset)  # the pooled departure, grey levels
+    flag = usable & (np.abs(pooled) >= limit) & (apart >= thresholds.noise_floor)
+    return flag, pooled / limit, median
 
 
 def _phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,34 +200,32 @@ def _phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _noise_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | None:
-    sigma, usable = _noise_map(gray)
+    sigma, trimmed, usable = _noise_map(gray)
     if usable.sum() < 20:
         return None
-    median = float(np.median(sigma[usable]))
-    offset = thresholds.noise_offset
-    weight = usable.astype(np.float32)
-    ratio = np.log((sigma + offset) / (median + offset)).astype(np.float32) * weight
-    counts = np.maximum(cv2.boxFilter(weight, -1, (3, 3), normalize=False), 1.0)
-    pooled: np.ndarray = cv2.boxFilter(ratio, -1, (3, 3), normalize=False) / counts
-    mad = 1.4826 * float(np.median(np.abs(pooled[usable] - np.median(pooled[usable]))))
-    limit = max(thresholds.noise_log, thresholds.noise_mads * mad)
-    apart = np.abs(np.expm1(pooled)) * (median + offset)  # the pooled departure, grey levels
-    flag = usable & (np.abs(pooled) >= limit) & (apart >= thresholds.noise_floor)
+    flag, score, median = _departures(sigma, usable, thresholds)
+    part = thresholds.noise_trimmed
+    lower = replace(
+        thresholds, noise_log=part * thresholds.noise_log, noise_floor=part * thresholds.noise_floor
+    )
+    also, trimmed_score, _ = _departures(trimmed, usable, lower)
+    flag &= also & (np.sign(score) == np.sign(trimmed_score))  # both, the same way
     shape = replace(
         thresholds,
         min_tiles=max(thresholds.noise_min_tiles, int(thresholds.noise_min_share * sigma.size)),
         min_fill=thresholds.noise_min_fill,
         max_fraction=thresholds.noise_max_fraction,
     )
-    found = regions(flag, np.abs(pooled) / limit, shape, NOISE_TILE)
+    found = regions(flag, np.abs(score), shape, NOISE_TILE)
     if not found:
         return None
     return _signal(
         "local noise level (Laplacian-difference sigma over flat pixels, 16 px tiles, log "
-        "ratio to the page's median, 3 x 3 tiles pooled)",
-        {"noise_offset": offset, "noise_log": thresholds.noise_log,
+        "ratio to the page's median, 3 x 3 tiles pooled; the mean residual and the lower "
+        "three quarters' both depart)",
+        {"noise_offset": thresholds.noise_offset, "noise_log": thresholds.noise_log,
          "noise_mads": thresholds.noise_mads, "noise_floor": thresholds.noise_floor,
-         "page_sigma": round(median, 2)},
+         "noise_trimmed": thresholds.noise_trimmed, "page_sigma": round(median, 2)},
         found, gray.shape, shape, 1.0, NOISE_TILE,
     )  # fmt: skip
 

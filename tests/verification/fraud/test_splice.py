@@ -13,7 +13,12 @@ import pytest
 from rules.checking import check_context
 from rules.policy import default_policy
 from verification.checks.case import DocumentRead
-from verification.fraud.splice import splice_evidence, splice_findings, splice_signals
+from verification.fraud.splice import (
+    SpliceThresholds,
+    splice_evidence,
+    splice_findings,
+    splice_signals,
+)
 from verification.pipeline import document_forensics
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
@@ -93,6 +98,16 @@ def _noise_signals(image: Image) -> list[dict[str, Any]]:
 def test_the_noise_map_leaves_genuine_degraded_pages_alone(kind: str, seed: int) -> None:
     # Scanner noise, blur, shadows and JPEG re-encodes vary over a genuine page, gradually.
     assert _noise_signals(_image(_genuine(kind, seed))) == []
+
+
+def test_an_aktas_guilloche_is_not_noise() -> None:
+    # Its faint lines raise the mean residual of the tiles they cross, mid-page on a noise-free
+    # scan; the lower three quarters of the residuals stay put (this page was a false alarm).
+    image = _image(_genuine("akta degraded", 875262))
+    assert _noise_signals(image) == []
+    [(_, details)] = splice_signals(image, SpliceThresholds(noise_trimmed=0.0))  # mean alone
+    x0, y0, x1, y1 = details["box"]
+    assert 0.4 < x0 < x1 < 0.7 and 0.25 < y0 < y1 < 0.5
 
 
 def test_the_noise_region_is_the_pasted_text_lines() -> None:
