@@ -32,7 +32,14 @@ import numpy as np
 from verification.checks.case import CheckContext
 from verification.findings import Finding
 from verification.fraud.signals import Signal, signal_findings
-from verification.fraud.splice import TILE, SpliceThresholds, region_evidence, regions, tiled_gray
+from verification.fraud.splice import (
+    TILE,
+    SpliceThresholds,
+    region_evidence,
+    regions,
+    tile_mean,
+    tiled_gray,
+)
 from verification.reading.model import Image
 
 __all__ = ["JpegThresholds", "file_quality", "jpeg_evidence", "jpeg_findings", "jpeg_signals"]
@@ -105,9 +112,7 @@ def _solid_ink(gray: np.ndarray, share: float) -> np.ndarray:
     a barcode, a solid stamp, a dark background around the document. Text covers less."""
     paper = float(np.percentile(gray, 75))
     dark = (gray < 0.5 * paper).astype(np.float32)
-    rows, cols = gray.shape
-    per_tile = cv2.resize(dark, (cols // TILE, rows // TILE), interpolation=cv2.INTER_AREA)
-    inked: np.ndarray = (per_tile > share).astype(np.uint8)
+    inked: np.ndarray = (tile_mean(dark) > share).astype(np.uint8)
     return inked
 
 

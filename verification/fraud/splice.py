@@ -3,7 +3,7 @@
 A block pasted from another image brings its own history. Its sensor noise differs from the
 page's (a clean render pasted into a phone photo, a noisy crop pasted onto a clean scan), and
 if it came from a JPEG its 8 x 8 block grid lands wherever the forger dropped it, out of phase
-with the page's grid. The page is cut into 32 x 32 tiles and two maps are measured:
+with the page's grid. The page is cut into tiles and two maps are measured:
 
 - noise: the Laplacian-difference noise sigma (Immerkaer) over the flat pixels of 16 x 16
   tiles, as a log ratio to the page's median sigma (both plus an offset, so that a clean page's
@@ -45,6 +45,7 @@ __all__ = [
     "splice_evidence",
     "splice_findings",
     "splice_signals",
+    "tile_mean",
     "tiled_gray",
 ]
 
@@ -104,7 +105,8 @@ def tiled_gray(image: Image) -> np.ndarray:
     return np.asarray(gray[:rows, :cols], np.float32)
 
 
-def _tile_mean(values: np.ndarray, tile: int = TILE) -> np.ndarray:
+def tile_mean(values: np.ndarray, tile: int = TILE) -> np.ndarray:
+    """The mean of ``values`` over each ``tile`` x ``tile`` square."""
     rows, cols = values.shape
     return cv2.resize(values, (cols // tile, rows // tile), interpolation=cv2.INTER_AREA)
 
@@ -147,9 +149,9 @@ def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     edges = cv2.magnitude(cv2.Sobel(smooth, -1, 1, 0), cv2.Sobel(smooth, -1, 0, 1))
     near_edge = cv2.dilate((edges >= 24).astype(np.uint8), np.ones((3, 3), np.uint8))
     flat = (near_edge == 0).astype(np.float32)
-    share = _tile_mean(flat, NOISE_TILE)
+    share = tile_mean(flat, NOISE_TILE)
     sigma = (
-        np.sqrt(np.pi / 2) / 6 * _tile_mean(residual * flat, NOISE_TILE) / np.maximum(share, 1e-3)
+        np.sqrt(np.pi / 2) / 6 * tile_mean(residual * flat, NOISE_TILE) / np.maximum(share, 1e-3)
     )
     side = NOISE_TILE
     ty, tx = gray.shape[0] // side, gray.shape[1] // side
