@@ -13,7 +13,9 @@ with the page's grid. The page is cut into tiles and two maps are measured:
   pasted block's own JPEG save and the page's last one leave little of its extra noise, but
   the pages' flat paper has almost none: the ratio, not the difference, carries it. The same
   test on the mean of the lower three quarters of each tile's residuals must agree (at 0.7 of
-  the limits): sparse faint lines, an akta's guilloche, raise the mean but not those;
+  the limits): sparse faint lines, an akta's guilloche, raise the mean but not those. The
+  mean's own departing tiles around a region must pass the shape test below too (pruning a
+  sprawl around the text can leave a compact core);
 - foreign grid: per tile (smoothed over 3 x 3 tiles), the mean clipped neighbour difference at
   each of the 8 column and row phases; a tile whose strongest phase is not the page's grid
   (phase 7, the last pixel of a JPEG block) stands out.
@@ -182,6 +184,22 @@ def _departures(
     return flag, pooled / limit, median
 
 
+def _within_compact(
+    found: list[Region], flag: np.ndarray, thresholds: SpliceThresholds
+) -> list[Region]:
+    """The regions of ``found`` whose connected tiles in ``flag`` (a looser map holding them)
+    are compact and small against the page too: pruning a sprawl can leave a compact core."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(flag.astype(np.uint8), connectivity=8)
+    kept = []
+    for region in found:
+        inside = labels[region.y : region.y + region.height, region.x : region.x + region.width]
+        label = int(np.bincount(inside[inside > 0]).argmax())  # the region's tiles are in it
+        _, _, w, h, area = (int(v) for v in stats[label][:5])
+        if thresholds.min_fill * w * h <= area <= thresholds.max_fraction * flag.size:
+            kept.append(region)
+    return kept
+
+
 def _phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per tile, the clipped neighbour difference at each of 8 column / row phases, as peaks
     over the tile's median phase (3 x 3 tiles pooled)."""
@@ -211,20 +229,22 @@ def _noise_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | No
         thresholds, noise_log=part * thresholds.noise_log, noise_floor=part * thresholds.noise_floor
     )
     also, trimmed_score, _ = _departures(trimmed, usable, lower)
-    flag &= also & (np.sign(score) == np.sign(trimmed_score))  # both, the same way
+    both = flag & also & (np.sign(score) == np.sign(trimmed_score))  # both, the same way
     shape = replace(
         thresholds,
         min_tiles=max(thresholds.noise_min_tiles, int(thresholds.noise_min_share * sigma.size)),
         min_fill=thresholds.noise_min_fill,
         max_fraction=thresholds.noise_max_fraction,
     )
-    found = regions(flag, np.abs(score), shape, NOISE_TILE)
+    # the shape test holds for the mean's departing tiles too: the second estimate can prune a
+    # sprawl around the text down to a compact core
+    found = _within_compact(regions(both, np.abs(score), shape, NOISE_TILE), flag, shape)
     if not found:
         return None
     return _signal(
         "local noise level (Laplacian-difference sigma over flat pixels, 16 px tiles, log "
         "ratio to the page's median, 3 x 3 tiles pooled; the mean residual and the lower "
-        "three quarters' both depart)",
+        "three quarters' both depart, the mean's over a compact region too)",
         {"noise_offset": thresholds.noise_offset, "noise_log": thresholds.noise_log,
          "noise_mads": thresholds.noise_mads, "noise_floor": thresholds.noise_floor,
          "noise_trimmed": thresholds.noise_trimmed, "page_sigma": round(median, 2)},
