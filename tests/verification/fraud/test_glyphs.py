@@ -46,6 +46,19 @@ def test_retyped_digits_on_a_clean_card(retyped: Retyped) -> None:
     assert 0.255 < left < right < 0.76 and 0.15 <= top < bottom <= 0.25  # in the NIK band
 
 
+@pytest.mark.parametrize(
+    ("seed", "retyped"),
+    [(6, Retyped(12, 15, SANS_BOLD, 41)), (4, Retyped(13, 15, SANS_BOLD, 41))],
+)
+def test_slightly_taller_digits_at_the_end_of_the_line(seed: int, retyped: Retyped) -> None:
+    # 8% taller (two pixels): a least-squares line along the line leaned towards them and hid
+    # them; the sharp card's digits sit on the robust line to the pixel
+    [(_, details)] = nik_glyph_signals(_card(seed, retyped=retyped))
+    assert details["measured"] == "digits"
+    assert details["odd_digits"] == retyped.stop - retyped.start
+    assert all(0.06 < d < 0.1 for d in details["height_deviation"])
+
+
 def test_the_finding_points_at_the_digits() -> None:
     image = _card(4, retyped=Retyped(12, 14, SANS_BOLD, 34))
     ctx = check_context(default_policy())
