@@ -22,10 +22,7 @@ from verification.fraud.jpeg import (
 from verification.pipeline import document_forensics
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
-from verification.synthetic.akta import render_akta
-from verification.synthetic.kk import render_kk
-from verification.synthetic.ktp import render_ktp
-from verification.synthetic.people import generate_family
+from verification.synthetic.samples import genuine_image
 from verification.synthetic.splice import recompressed_region
 
 
@@ -35,19 +32,8 @@ def _image(data: bytes) -> Image:
     return image
 
 
-def _genuine(kind: str, seed: int) -> bytes:
-    rng = random.Random(seed)
-    family = generate_family(rng)
-    if kind == "kk photo":
-        return render_kk(family, rng, form="photo").data
-    degraded = kind.endswith("degraded")
-    if kind.startswith("ktp"):
-        return render_ktp(family, family.applicant, rng, degraded=degraded).data
-    return render_akta(family, family.applicant, rng, degraded=degraded).data
-
-
 def _forged(kind: str, seed: int, strength: str) -> bytes:
-    return recompressed_region(_genuine(kind, seed), random.Random(seed), strength=strength)
+    return recompressed_region(genuine_image(kind, seed), random.Random(seed), strength=strength)
 
 
 def _resaved(data: bytes, *qualities: int) -> bytes:
@@ -66,13 +52,13 @@ def _resaved(data: bytes, *qualities: int) -> bytes:
 def test_genuine_documents_raise_nothing(kind: str, seed: int) -> None:
     # KK photo 700 and degraded akta 703 were flagged at a z score of 10 (the akta at 12.7,
     # mid-page); 14 is the threshold since.
-    data = _genuine(kind, 700 + seed)
+    data = genuine_image(kind, 700 + seed)
     assert jpeg_signals(data, _image(data)) == []
 
 
 def test_a_qr_code_is_left_out() -> None:
     # Its modules cut block after block at the same places: their coefficients fit a lattice.
-    data = _genuine("akta degraded", 707)
+    data = genuine_image("akta degraded", 707)
     image = _image(data)
     assert jpeg_signals(data, image) == []
     [(_, details)] = jpeg_signals(data, image, JpegThresholds(max_ink=1.0))  # every tile
@@ -82,7 +68,7 @@ def test_a_qr_code_is_left_out() -> None:
 
 @pytest.mark.parametrize("kind", ["ktp clean", "akta clean", "kk photo"])
 def test_a_whole_page_compressed_twice_is_not_tampering(kind: str) -> None:
-    data = _resaved(_genuine(kind, 720), 60)
+    data = _resaved(genuine_image(kind, 720), 60)
     assert jpeg_signals(data, _image(data)) == []
 
 
@@ -115,8 +101,8 @@ def test_a_region_on_a_shifted_grid_is_a_known_miss() -> None:
 
 
 def test_file_quality_reads_the_quantisation_table() -> None:
-    assert file_quality(_genuine("ktp clean", 1)) == 92
-    assert file_quality(_genuine("akta clean", 1)) is None  # a PNG has none
+    assert file_quality(genuine_image("ktp clean", 1)) == 92
+    assert file_quality(genuine_image("akta clean", 1)) is None  # a PNG has none
 
 
 def test_the_finding_and_its_evidence() -> None:

@@ -22,10 +22,9 @@ from verification.fraud.splice import (
 from verification.pipeline import document_forensics
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
-from verification.synthetic.akta import render_akta
-from verification.synthetic.kk import render_kk
 from verification.synthetic.ktp import render_ktp
 from verification.synthetic.people import generate_family
+from verification.synthetic.samples import genuine_image
 from verification.synthetic.splice import spliced
 
 
@@ -35,17 +34,6 @@ def _image(data: bytes) -> Image:
     return image
 
 
-def _genuine(kind: str, seed: int) -> bytes:
-    rng = random.Random(seed)
-    family = generate_family(rng)
-    if kind == "kk photo":
-        return render_kk(family, rng, form="photo").data
-    degraded = kind.endswith("degraded")
-    if kind.startswith("ktp"):
-        return render_ktp(family, family.applicant, rng, degraded=degraded).data
-    return render_akta(family, family.applicant, rng, degraded=degraded).data
-
-
 def _donor(seed: int) -> bytes:
     rng = random.Random(seed)
     family = generate_family(rng)
@@ -53,7 +41,9 @@ def _donor(seed: int) -> bytes:
 
 
 def _forged(kind: str, seed: int, strength: str) -> bytes:
-    return spliced(_genuine(kind, seed), _donor(seed + 500), random.Random(seed), strength=strength)
+    return spliced(
+        genuine_image(kind, seed), _donor(seed + 500), random.Random(seed), strength=strength
+    )
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -63,7 +53,7 @@ def _forged(kind: str, seed: int, strength: str) -> bytes:
 def test_genuine_documents_raise_nothing(kind: str, seed: int) -> None:
     if (kind, 700 + seed) in KNOWN_FALSE_POSITIVES:
         pytest.xfail("known false positive")
-    assert splice_signals(_image(_genuine(kind, 700 + seed))) == []
+    assert splice_signals(_image(genuine_image(kind, 700 + seed))) == []
 
 
 # Forgeries the detector finds (the benchmark measures the rate over many seeds): the pass
@@ -97,13 +87,13 @@ def _noise_signals(image: Image) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("kind", ["ktp degraded", "akta degraded", "kk photo"])
 def test_the_noise_map_leaves_genuine_degraded_pages_alone(kind: str, seed: int) -> None:
     # Scanner noise, blur, shadows and JPEG re-encodes vary over a genuine page, gradually.
-    assert _noise_signals(_image(_genuine(kind, seed))) == []
+    assert _noise_signals(_image(genuine_image(kind, seed))) == []
 
 
 def test_an_aktas_guilloche_is_not_noise() -> None:
     # Its faint lines raise the mean residual of the tiles they cross, mid-page on a noise-free
     # scan; the lower three quarters of the residuals stay put (this page was a false alarm).
-    image = _image(_genuine("akta degraded", 875262))
+    image = _image(genuine_image("akta degraded", 875262))
     assert _noise_signals(image) == []
     [(_, details)] = splice_signals(image, SpliceThresholds(noise_trimmed=0.0))  # mean alone
     x0, y0, x1, y1 = details["box"]
@@ -115,11 +105,11 @@ def test_a_compact_core_of_a_sprawling_departure_is_not_a_splice(seed: int) -> N
     # Noise-free degraded akta pages whose mean residual departs over a sprawl of tiles around
     # the text (fill about a third of its box); the trimmed estimate confirmed a compact core
     # of it, which alone passed the shape test (both pages were false alarms).
-    assert _noise_signals(_image(_genuine("akta degraded", seed))) == []
+    assert _noise_signals(_image(genuine_image("akta degraded", seed))) == []
 
 
 def test_the_noise_region_is_the_pasted_text_lines() -> None:
-    host = _image(_genuine("akta degraded", 11))  # a PNG: only the pasted block changes
+    host = _image(genuine_image("akta degraded", 11))  # a PNG: only the pasted block changes
     forged = _image(_forged("akta degraded", 11, "subtle"))
     rows, cols = np.nonzero(cv2.absdiff(host, forged).max(axis=2) > 0)
     [details] = _noise_signals(forged)
