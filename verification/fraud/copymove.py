@@ -10,17 +10,27 @@ The detector works in two steps. Candidates: anchor points (local maxima of the 
 gradient) are described by the 4 x 4 cell means of the 16 x 16 patch around them (zero mean,
 unit spread, so a brightened copy still matches), nearest neighbours are looked up with FLANN
 and near-identical pairs vote for their shift; a shift with enough votes, at least
-``min_shift`` long, is a candidate. Verification: around the densest cluster of a candidate's
+``min_shift`` long, is a candidate. A copy resized by a few per cent splits its votes (its
+shift grows across the region) and loses to the page's printed repeats, so the pairs left
+over also vote for (scale, translation), one scale in ``scales`` at a time: the pairs that
+agree there, in one spot, and fit one similarity within a pixel (RANSAC) whose scale is not
+about 1 are a resized candidate. Verification: around the densest cluster of a candidate's
 pairs, the fine residual (image minus its blur) of the source is correlated window by window
 with the residual at the shifted (or, when the pairs show a resized copy, warped) place, with
 ink edges masked out so that printed repeats carry no weight. What is left to match is the
 background's texture: sensor noise, guilloche, photo grain. Only windows whose match is
 sharp count (one pixel off the shift their correlation drops by ``sharpness``; a smooth or
 periodic pattern, such as a guilloche band or a table-top grain, matches about as well beside
-it). A copy is reported when more than ``min_texture`` such pixels are found (four times that
-for shifts along the 8-pixel JPEG grid, where genuine block artefacts repeat exactly) over a
-region wider and taller than a glyph, whose shift takes it at least half its own size away
-(a region that matches itself a few pixels off is a periodic pattern, not a paste).
+it). A copy resized by ``min_resize`` or more is compared at the warped place after being
+interpolated twice (by the forger and here), which blurs its match: it needs
+``resized_sharpness`` only, over ``resized_texture_factor`` times more pixels. Nearer 1 the
+usual sharpness holds, because that is the resizing a photographed page's perspective gives
+two printings of one line (a KK photo's table rows differ by up to about 2 %, and their
+texture then passes the lower sharpness test in a few hundred pixels). A copy is reported when
+more than ``min_texture`` such pixels are found (four times that for shifts along the 8-pixel
+JPEG grid, where genuine block artefacts repeat exactly) over a region wider and taller than a
+glyph, whose shift takes it at least half its own size away (a region that matches itself a
+few pixels off is a periodic pattern, not a paste).
 """
 
 from __future__ import annotations
@@ -62,8 +72,13 @@ class CopyMoveThresholds:
     min_correlation: float = 0.6  # residual correlation for a window to match
     min_texture: int = 250  # sharply matched background-texture pixels for a copy
     sharpness: float = 0.2  # correlation lost one pixel off the shift
+    resized_sharpness: float = 0.15  # the same for a copy resized by min_resize or more
+    resized_texture_factor: int = 2  # ... which then needs this much more texture
     jpeg_grid_factor: int = 4  # shifts that are multiples of 8 both ways need this much more
     min_side: int = 24  # the matched region's smaller side (pixels): more than a glyph
+    scales: tuple[float, float] = (0.92, 1.08)  # resizings voted for (steps of 0.01)
+    min_resize: float = 0.02  # nearer 1 a resized copy's shifts still vote together
+    resized_candidates: int = 3
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,17 @@ class _Match:
     scale: float
     texture: int
     pairs: int
+    needed: int  # the texture this match had to reach (more on the JPEG grid or resized)
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """The area two boxes share, over the smaller one's."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / max(smaller, 1)
 
 
 def _reduced(gray: Image, max_pixels: int) -> tuple[Image, int]:
@@ -88,13 +114,21 @@ def _reduced(gray: Image, max_pixels: int) -> tuple[Image, int]:
     return reduced, factor
 
 
+def _gradient(smooth: np.ndarray) -> np.ndarray:
+    """Sobel gradient magnitude. Not ``cv2.magnitude``: its vectorised square root can differ
+    in the last bit from one call to the next, enough to change which anchors tie at the
+    cut-off and so the verdict on the same image."""
+    dx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3)
+    dy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
+    magnitude: np.ndarray = np.sqrt(dx * dx + dy * dy)
+    return magnitude
+
+
 def _anchors(gray: Image, t: CopyMoveThresholds) -> tuple[np.ndarray, np.ndarray]:
     """Anchor positions (N x 2, x and y) and their unit-spread descriptors (N x 16)."""
     image = gray.astype(np.float32)
     smooth = cv2.GaussianBlur(image, (0, 0), 1.5)
-    magnitude = cv2.magnitude(
-        cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
-    )
+    magnitude = _gradient(smooth)
     square = np.ones((t.anchor_spacing, t.anchor_spacing), np.uint8)
     peak = (magnitude >= cv2.dilate(magnitude, square)) & (magnitude >= 8.0)
     margin = _PATCH // 2 + 1
@@ -147,17 +181,15 @@ def _pairs(
     return src[far], dst[far]
 
 
-def _candidates(
-    src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The pairs behind each of the most voted shifts (pooled over 3 pixels, so that a
-    slightly resized copy's spread of shifts counts together)."""
+def _candidates(src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds) -> list[np.ndarray]:
+    """Masks of the pairs behind each of the most voted shifts (pooled over 3 pixels, so that
+    a slightly resized copy's spread of shifts counts together)."""
     if len(src) == 0:
         return []
     shift = dst - src
     keys, counts = np.unique(shift, axis=0, return_counts=True)
     chosen: list[np.ndarray] = []
-    out: list[tuple[np.ndarray, np.ndarray]] = []
+    out: list[np.ndarray] = []
     for index in np.argsort(-counts):
         if counts[index] < 2 or len(out) >= t.candidates:
             break
@@ -167,16 +199,99 @@ def _candidates(
         chosen.append(key)
         near = np.abs(shift - key).max(axis=1) <= 3
         if near.sum() >= t.min_votes:
-            out.append((src[near], dst[near]))
+            out.append(near)
     return out
 
 
+def _resized_candidates(
+    src: np.ndarray, dst: np.ndarray, taken: list[np.ndarray], t: CopyMoveThresholds
+) -> list[np.ndarray]:
+    """Masks of the pairs behind the best supported resized copies. A copy resized by ``s``
+    maps each source point ``p`` to ``s * p + o``: its pairs' shifts change across the region
+    and split their votes, but at the right ``s`` they agree on ``o``. For each ``s`` in
+    ``scales`` (steps of 0.01) the two most voted ``o`` (4-pixel cells) are taken, and the
+    pairs that fit one resized copy there (``_resized_fit``) are a candidate. Pairs already
+    behind a shift candidate (``taken``) do not vote."""
+    free = np.ones(len(src), bool)
+    for mask in taken:
+        free &= ~mask
+    index = np.flatnonzero(free)
+    if len(index) < t.min_votes:
+        return []
+    s_pts, d_pts = src[index].astype(np.float32), dst[index].astype(np.float32)
+    # x and y apart: numpy is slow at reducing rows of two
+    sx, sy, dx, dy = (np.ascontiguousarray(a[:, i]) for a in (s_pts, d_pts) for i in (0, 1))
+    low, high = t.scales
+    steps = np.round(np.arange(low, high + 1e-9, 0.01), 2)
+    found: list[tuple[int, np.ndarray]] = []
+    for scale in steps[np.abs(steps - 1) >= t.min_resize]:
+        ox, oy = dx - np.float32(scale) * sx, dy - np.float32(scale) * sy
+        for offset in (0, 2):  # two grids of 4-pixel cells, so that no cluster is cut in two
+            cells_x = np.floor_divide(ox + offset, 4).astype(np.int64)
+            cells_y = np.floor_divide(oy + offset, 4).astype(np.int64)
+            codes = (cells_x * 7919 + cells_y) & 0x3FFF  # hashed: few cells are used
+            votes = np.bincount(codes, minlength=0x4000)
+            for _ in range(2):
+                best = int(np.argmax(votes))
+                if votes[best] < t.min_votes:
+                    break
+                votes[best] = 0
+                voters = codes == best
+                cx, cy = np.median(ox[voters]), np.median(oy[voters])
+                near = np.flatnonzero((np.abs(ox - cx) <= 3) & (np.abs(oy - cy) <= 3))
+                if len(near) < t.min_votes:
+                    continue  # (cells that share a hash)
+                fitted = near[_resized_fit(s_pts[near], d_pts[near], t)]
+                if len(fitted) >= t.min_votes:
+                    mask = np.zeros(len(src), bool)
+                    mask[index[fitted]] = True
+                    found.append((len(fitted), mask))
+    out: list[np.ndarray] = []
+    for _, near in sorted(found, key=lambda f: -f[0]):
+        if any((near & c).sum() > near.sum() / 2 for c in out):
+            continue  # the same pairs seen at a neighbouring scale or cell
+        out.append(near)
+        if len(out) >= t.resized_candidates:
+            break
+    return out
+
+
+def _resized_fit(s: np.ndarray, d: np.ndarray, t: CopyMoveThresholds) -> np.ndarray:
+    """Indices of the pairs, in their densest spot (a copy's pairs lie together), that fit one
+    resized copy within a pixel (RANSAC); none if the fit is a plain shift (printed repeats at
+    one shift pass for a resized copy within 3 pixels, not within 1) or out of ``scales``."""
+    dense = np.flatnonzero(_densest(s))
+    if len(dense) < t.min_votes:
+        return dense[:0]
+    matrix, inliers = cv2.estimateAffinePartial2D(
+        s[dense], d[dense], method=cv2.RANSAC, ransacReprojThreshold=1.0
+    )
+    if matrix is None:
+        return dense[:0]
+    scale = float(np.hypot(matrix[0, 0], matrix[1, 0]))
+    low, high = t.scales
+    if abs(scale - 1) < t.min_resize / 2 or not low - 0.01 <= scale <= high + 0.01:
+        return dense[:0]
+    fitted: np.ndarray = dense[inliers.ravel() > 0]
+    return fitted
+
+
 def _densest(points: np.ndarray, cell: int = 48) -> np.ndarray:
-    """Mask of the points in the 3 x 3 block of cells holding the most of them."""
-    cells = np.floor_divide(points, cell)
-    keys, counts = np.unique(cells, axis=0, return_counts=True)
-    totals = [counts[(np.abs(keys - k) <= 1).all(axis=1)].sum() for k in keys]
-    best = keys[int(np.argmax(totals))]
+    """Mask of the points in the 3 x 3 block of cells holding the most of them (the first
+    such block in cell order)."""
+    cells = np.floor_divide(points, cell).astype(np.int64)
+    cells -= cells.min(axis=0)
+    # one code per occupied cell, ordered by x then y (as np.unique(axis=0), but faster)
+    occupied = np.unique(cells[:, 0] << 20 | cells[:, 1])
+    keys = np.stack([occupied >> 20, occupied & ((1 << 20) - 1)], axis=1)
+    grid = np.zeros((cells[:, 1].max() + 3, cells[:, 0].max() + 3), np.int64)
+    np.add.at(grid, (cells[:, 1] + 1, cells[:, 0] + 1), 1)
+    rows, columns = grid.shape
+    block = np.zeros((rows - 2, columns - 2), np.int64)
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            block += grid[dy : rows - 2 + dy, dx : columns - 2 + dx]
+    best = keys[int(np.argmax(block[keys[:, 1], keys[:, 0]]))]
     mask: np.ndarray = (np.abs(cells - best) <= 1).all(axis=1)
     return mask
 
@@ -186,9 +301,7 @@ def _residual(image: np.ndarray) -> np.ndarray:
     values = image.astype(np.float32)
     residual: np.ndarray = values - cv2.GaussianBlur(values, (0, 0), 1.5)
     smooth = cv2.GaussianBlur(values, (0, 0), 1.0)
-    gradient = cv2.magnitude(
-        cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
-    )
+    gradient = _gradient(smooth)
     ink = cv2.dilate((gradient >= 160).astype(np.uint8), np.ones((5, 5), np.uint8))
     residual[ink > 0] = 0
     return residual
@@ -225,7 +338,11 @@ def _correlation(
 
 
 def _sharp_texture(
-    gray: Image, matrix: np.ndarray, roi: tuple[int, int, int, int], t: CopyMoveThresholds
+    gray: Image,
+    matrix: np.ndarray,
+    roi: tuple[int, int, int, int],
+    t: CopyMoveThresholds,
+    sharpness: float,
 ) -> np.ndarray:
     """Windows that match at ``matrix`` and clearly less one pixel off: a smooth or periodic
     pattern matches about as well beside the shift, a pasted copy only on it."""
@@ -238,22 +355,29 @@ def _sharp_texture(
         nudged = matrix.copy()
         nudged[:, 2] += (dx, dy)
         beside = np.maximum(beside, _correlation(gray, nudged, roi, t)[0])
-    sharp: np.ndarray = usable & (correlation - beside >= t.sharpness)
+    sharp: np.ndarray = usable & (correlation - beside >= sharpness)
     return sharp
 
 
-def _verify(gray: Image, src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds) -> _Match | None:
+def _verify(
+    gray: Image, src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds, *, resized: bool
+) -> _Match | None:
+    """The copy behind a candidate's pairs, if the background texture confirms it. A
+    ``resized`` candidate (from scale voting) is a copy only if the pairs show the resizing:
+    one that comes out a plain shift is a repeat the shift voting has already weighed."""
     dense = _densest(src)
     s, d = src[dense].astype(np.float32), dst[dense].astype(np.float32)
     if len(s) < t.min_votes:
         return None
     scale = 1.0
     matrix = None
-    if len(s) >= 8:
+    if len(s) >= (t.min_votes if resized else 8):
         matrix, _ = cv2.estimateAffinePartial2D(s, d, method=cv2.RANSAC, ransacReprojThreshold=1.5)
     if matrix is not None:
         scale = float(np.hypot(matrix[0, 0], matrix[1, 0]))
     if matrix is None or abs(scale - 1) < 0.01 or not 0.85 < scale < 1.15:
+        if resized:
+            return None
         shift = np.round(np.median(d - s, axis=0))
         matrix, scale = np.array([[1, 0, shift[0]], [0, 1, shift[1]]], np.float64), 1.0
     height, width = gray.shape[:2]
@@ -270,7 +394,13 @@ def _verify(gray: Image, src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds
     if scale == 1.0 and matrix[0, 2] % 8 == 0 and matrix[1, 2] % 8 == 0:
         # a shift along the JPEG grid: genuine block artefacts repeat exactly there
         needed *= t.jpeg_grid_factor
-    matched = _sharp_texture(gray, matrix, roi, t)
+    # a copy resized by a few per cent, compared at the warped place, is interpolated twice
+    # and its match blurred: it is held to a lower sharpness over more pixels; nearer 1 the
+    # warp is what a photographed page's perspective does to printed repeats: the usual test
+    sharpness = t.sharpness
+    if abs(scale - 1) >= t.min_resize:
+        sharpness, needed = t.resized_sharpness, needed * t.resized_texture_factor
+    matched = _sharp_texture(gray, matrix, roi, t, sharpness)
     texture = int(matched.sum())
     if texture < max(1, needed):
         return None
@@ -290,6 +420,7 @@ def _verify(gray: Image, src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds
         round(scale, 3),
         texture,
         len(s),
+        needed,
     )
 
 
@@ -299,8 +430,10 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tu
     points, features = _anchors(gray, t)
     src, dst = _pairs(points, features, t)
     found = []
-    for s, d in _candidates(src, dst, t):
-        match = _verify(gray, s, d, t)
+    shifted = _candidates(src, dst, t)
+    resized = _resized_candidates(src, dst, shifted, t)
+    for index, near in enumerate(shifted + resized):
+        match = _verify(gray, src[near], dst[near], t, resized=index >= len(shifted))
         if match is None:
             continue
         x0, y0, x1, y1 = match.source
@@ -329,23 +462,38 @@ def copy_move_signals(
     t = thresholds
     found, factor, size = _matches(image, t)
     found.sort(key=lambda m: -m.texture)
+    kept: list[_Match] = []
+    for match in found:  # one copy seen twice (at a shift and resized, or two scales): once
+        if not any(
+            _overlap(match.destination, k.destination) > 0.5
+            or _overlap(match.destination, k.source) > 0.5
+            for k in kept
+        ):
+            kept.append(match)
+    found = kept
     signals: list[Signal] = []
     for match in found[:3]:
         details: dict[str, Any] = {
             "method": "anchor-patch matching (FLANN on 4x4 cell-mean descriptors) with "
-            "shift voting, verified by windowed correlation of the ink-masked fine residual",
+            "shift voting and (scale, translation) voting for resized copies (RANSAC "
+            "similarity), verified by windowed correlation of the ink-masked fine residual "
+            "at the shifted or warped place",
             "parameters": {
                 "descriptor_distance": t.descriptor_distance,
                 "min_votes": t.min_votes,
                 "min_shift_px": t.min_shift,
+                "scales": list(t.scales),
+                "min_resize": t.min_resize,
                 "window_px": t.window,
                 "min_correlation": t.min_correlation,
                 "sharpness": t.sharpness,
+                "resized_sharpness": t.resized_sharpness,
+                "resized_texture_factor": t.resized_texture_factor,
                 "jpeg_grid_factor": t.jpeg_grid_factor,
                 "analysis_reduction": factor,
             },
             "score": match.texture,
-            "threshold": t.min_texture,
+            "threshold": match.needed,
             "pairs": match.pairs,
             "shift_px": [match.shift[0] * factor, match.shift[1] * factor],
             "scale": match.scale,
