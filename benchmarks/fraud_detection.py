@@ -5,7 +5,8 @@ several strengths, on clean and degraded documents, plus genuine documents; runs
 detector on every document, as the verification stage would, and prints:
 
 - recall per tampered class (the class's own finding code) from the detectors the pipeline
-  runs on that kind of document, and with those measured here only (splice on KK photos);
+  runs on that kind of document, and with those measured here only (splice's grid map on KK
+  photos);
 - false positives on genuine documents: any fraud finding from the detectors the pipeline
   runs, and separately with the ones measured here only;
 - median and 95th-percentile CPU seconds per document (every detector, Tesseract included);
@@ -41,7 +42,7 @@ from verification.fraud.pdflayer import text_layer_signals
 from verification.fraud.signals import Signal
 from verification.fraud.similarity import confirm, prepare
 from verification.fraud.splice import splice_signals
-from verification.pipeline import KTP_TYPES, SPLICE_TYPES
+from verification.pipeline import KTP_TYPES, splice_maps
 from verification.reading.loader import load_pages
 from verification.synthetic.akta import render_akta
 from verification.synthetic.copymove import STRENGTHS as COPY_STRENGTHS
@@ -75,9 +76,9 @@ FONTS = ("Times-Roman", "Courier", "Helvetica-Oblique", "Helvetica-Bold")
 IMAGE_EDITORS = ("Adobe Photoshop 25.0 (Windows)", "GIMP 2.10.36", "Snapseed", "Photopea")
 RETYPES = ((SANS_BOLD, 34), (SANS_BOLD, 43), (SANS_BOLD, 41), (SANS, 38), (SERIF_BOLD, 38))
 # Detectors the verification stage runs (verification.pipeline.document_forensics) and the
-# one measured here only, because it is below its targets: splice on KK photos.
+# one measured here only, because it is below its targets: splice's grid map on KK photos.
 WIRED = ("pdf", "pdf text layer", "metadata", "ktp glyphs", "copy_move", "jpeg", "splice")
-UNWIRED = ("splice, kk",)
+UNWIRED = ("splice grid map, kk",)
 # The benchmark's document kinds as the pipeline's document types (which detectors run).
 DOC_TYPE = {"ktp": "ktp", "akta": "akta_kelahiran", "kk": "kk"}
 
@@ -242,7 +243,10 @@ def _detect(data: bytes, kind: str) -> dict[str, list[Signal]]:
     if DOC_TYPE[kind] in KTP_TYPES:
         found["ktp glyphs"] = nik_glyph_signals(image)
     found["copy_move"] = copy_move_signals(image)
-    found["splice" if DOC_TYPE[kind] in SPLICE_TYPES else "splice, kk"] = splice_signals(image)
+    maps = splice_maps(DOC_TYPE[kind])
+    found["splice"] = splice_signals(image, maps=maps)
+    if "grid" not in maps:
+        found["splice grid map, kk"] = splice_signals(image, maps=("grid",))
     found["jpeg"] = jpeg_signals(data, image)
     return found
 

@@ -39,6 +39,7 @@ from verification.fraud.signals import Signal, signal_findings
 from verification.reading.model import Image
 
 __all__ = [
+    "MAPS",
     "TILE",
     "Region",
     "SpliceThresholds",
@@ -299,22 +300,38 @@ def _signal(
     )
 
 
-def splice_signals(image: Image, thresholds: SpliceThresholds = SpliceThresholds()) -> list[Signal]:
+MAPS = ("noise", "grid")
+
+
+def splice_signals(
+    image: Image, thresholds: SpliceThresholds = SpliceThresholds(), *, maps: tuple[str, ...] = MAPS
+) -> list[Signal]:
     """``fraud.tamper.splice`` signals: a compact region whose noise or JPEG grid departs from
-    the rest of the page (at most one per method)."""
+    the rest of the page (at most one per map in ``maps``: "noise", "grid" or both)."""
+    unknown = set(maps) - set(MAPS)
+    if unknown:
+        raise ValueError(f"maps must be among {', '.join(MAPS)}, not {', '.join(sorted(unknown))}")
     gray = tiled_gray(image)
     if gray.shape[0] < 8 * TILE or gray.shape[1] < 8 * TILE:
         return []  # too small to compare regions with a page
-    found = [_noise_signal(gray, thresholds), _grid_signal(gray, thresholds)]
+    found = [
+        _noise_signal(gray, thresholds) if "noise" in maps else None,
+        _grid_signal(gray, thresholds) if "grid" in maps else None,
+    ]
     return [s for s in found if s is not None]
 
 
 def splice_findings(
-    image: Image, *, document: str, sha256: str | None, ctx: CheckContext
+    image: Image,
+    *,
+    document: str,
+    sha256: str | None,
+    ctx: CheckContext,
+    maps: tuple[str, ...] = MAPS,
 ) -> list[Finding]:
-    """The findings of ``splice_signals`` for one document image."""
+    """The findings of ``splice_signals`` (on ``maps``) for one document image."""
     return signal_findings(
-        splice_signals(image),
+        splice_signals(image, maps=maps),
         document=document,
         sha256=sha256,
         ctx=ctx,
