@@ -30,7 +30,9 @@ texture then passes the lower sharpness test in a few hundred pixels). A copy is
 more than ``min_texture`` such pixels are found (four times that for shifts along the 8-pixel
 JPEG grid, where genuine block artefacts repeat exactly) over a region wider and taller than a
 glyph, whose shift takes it at least half its own size away (a region that matches itself a
-few pixels off is a periodic pattern, not a paste).
+few pixels off is a periodic pattern, not a paste). A copy whose two places both lie in the
+outer ``border`` of one page edge is not reported: an akta's ornamental strip repeats its
+motif there, pixel for pixel on a clean render, and nothing a reader relies on sits there.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class CopyMoveThresholds:
     resized_texture_factor: int = 2  # ... which then needs this much more texture
     jpeg_grid_factor: int = 4  # shifts that are multiples of 8 both ways need this much more
     min_side: int = 24  # the matched region's smaller side (pixels): more than a glyph
+    border: float = 0.06  # a copy with both places this close to one page edge is not reported
     scales: tuple[float, float] = (0.92, 1.08)  # resizings voted for (steps of 0.01)
     min_resize: float = 0.02  # nearer 1 a resized copy's shifts still vote together
     resized_candidates: int = 3
@@ -442,8 +445,27 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tu
         dx, dy = match.shift
         if abs(dx) < (x1 - x0) / 2 and abs(dy) < (y1 - y0) / 2:
             continue  # a region matching itself a little way off is a periodic pattern
+        size = (gray.shape[1], gray.shape[0])
+        if _in_border(match.source, size, t.border) and _in_border(
+            match.destination, size, t.border
+        ):
+            continue  # an ornamental border's motif repeated: nothing a reader relies on moved
         found.append(match)
     return found, factor, (gray.shape[1], gray.shape[0])
+
+
+def _in_border(box: tuple[int, int, int, int], size: tuple[int, int], border: float) -> bool:
+    """Whether ``box`` lies wholly within ``border`` (a fraction of the side) of one edge of a
+    page of ``size``: where an akta's ornamental strip repeats its motif, pixel for pixel on a
+    clean render."""
+    width, height = size
+    x0, y0, x1, y1 = box
+    return (
+        x0 >= (1 - border) * width
+        or x1 <= border * width
+        or y0 >= (1 - border) * height
+        or y1 <= border * height
+    )
 
 
 def _fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> list[float]:
@@ -490,6 +512,7 @@ def copy_move_signals(
                 "resized_sharpness": t.resized_sharpness,
                 "resized_texture_factor": t.resized_texture_factor,
                 "jpeg_grid_factor": t.jpeg_grid_factor,
+                "border": t.border,
                 "analysis_reduction": factor,
             },
             "score": match.texture,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -25,6 +26,7 @@ from verification.synthetic.akta import render_akta
 from verification.synthetic.copymove import STRENGTHS, copy_moved, forge_copy_move
 from verification.synthetic.kk import render_kk
 from verification.synthetic.ktp import render_ktp
+from verification.synthetic.packet import write_packet
 from verification.synthetic.people import generate_family
 
 
@@ -208,3 +210,13 @@ def test_the_same_image_gives_the_same_pairs_whatever_ran_before() -> None:
     second = _pairs(points, features, t)
     assert len(first[0]) > 100
     assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+
+
+def test_an_aktas_border_motif_repeating_is_not_a_copy(tmp_path: Path) -> None:
+    # a clean akta whose ornamental strip on the right edge repeats a piece of its motif 90 px
+    # further down, pixel for pixel (this packet's approval was held up by it)
+    truth = write_packet(tmp_path / "p", seed=4402, kk_form="pdf_text")
+    image = _image((truth.folder / "akta.png").read_bytes())
+    assert copy_move_signals(image) == []
+    [(_, details)] = copy_move_signals(image, CopyMoveThresholds(border=0.0))
+    assert details["regions"]["source"][0] > 0.94 and details["shift_px"] == [0, 90]
