@@ -98,21 +98,25 @@ def read_packet(
 
 
 KTP_TYPES = ("ktp", "ktp_ayah", "ktp_ibu")
-# Where splices are looked for by both maps, noise and foreign JPEG grid. Elsewhere (KK
-# photos) by noise alone: a photographed table's rule lines put edges at one phase of the
-# 8 x 8 grid along a whole row of tiles, which the grid map took for a foreign grid (3 of 200
-# genuine KK photos; it found none of the forgeries the noise map missed there).
-SPLICE_GRID_TYPES = (*KTP_TYPES, "akta_kelahiran")
+# The splice maps run on each document type's images: on KTPs and akta both, noise and
+# foreign JPEG grid; on KK photos noise alone, as a photographed table's rule lines put edges
+# at one phase of the 8 x 8 grid along a whole row of tiles, which the grid map took for a
+# foreign grid (3 of 200 genuine KK photos; it found none of the forgeries the noise map
+# missed there). Other types (an employer's letter) are not measured: none run.
+SPLICE_MAPS = {
+    **{doc_type: ("noise", "grid") for doc_type in (*KTP_TYPES, "akta_kelahiran")},
+    "kk": ("noise",),
+}
 
 
 def splice_maps(doc_type: str) -> tuple[str, ...]:
-    """The splice maps run on an image of ``doc_type``."""
-    return ("noise", "grid") if doc_type in SPLICE_GRID_TYPES else ("noise",)
+    """The splice maps run on an image of ``doc_type`` (none for a type not measured)."""
+    return SPLICE_MAPS.get(doc_type, ())
 
 
 def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[Finding]:
-    """Pixel forensics on an image upload: copy-move, regional JPEG recompression and splices
-    everywhere (the splice grid map on KTPs and akta only), the NIK glyphs of a KTP."""
+    """Pixel forensics on an image upload: copy-move and regional JPEG recompression
+    everywhere, splices on KTPs, KK and akta (``SPLICE_MAPS``), the NIK glyphs of a KTP."""
     try:
         pages = load_pages(data)
     except DocumentUnreadable:
@@ -122,9 +126,8 @@ def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[
         return []
     found = copy_move_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx)
     found += jpeg_findings(data, image, document=doc.type, sha256=doc.sha256, ctx=ctx)
-    found += splice_findings(
-        image, document=doc.type, sha256=doc.sha256, ctx=ctx, maps=splice_maps(doc.type)
-    )
+    if maps := splice_maps(doc.type):
+        found += splice_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx, maps=maps)
     if doc.type in KTP_TYPES:
         found += nik_glyph_findings(image, document=doc.type, sha256=doc.sha256, ctx=ctx)
     return found
@@ -133,7 +136,8 @@ def _image_forensics(data: bytes, doc: DocumentRead, ctx: CheckContext) -> list[
 def document_forensics(doc: DocumentRead, data: bytes, ctx: CheckContext) -> list[Finding]:
     """Fraud and tamper findings on one uploaded file whose bytes are ``data``: PDF forensics
     (revisions, producer, fonts, the text layer against the page), image metadata, copy-move,
-    regional JPEG recompression, splices and, for a KTP image, its NIK glyphs."""
+    regional JPEG recompression, splices on KTPs, KK and akta and, for a KTP image, its NIK
+    glyphs."""
     if doc.status in ("missing", "refused"):
         return []
     findings = pdf_findings(data, document=doc.type, sha256=doc.sha256, ctx=ctx)

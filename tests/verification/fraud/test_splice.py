@@ -155,6 +155,13 @@ def test_the_verification_stage_looks_for_noise_only_on_kk_photos() -> None:
     assert "fraud.tamper.splice" not in _stage_codes("kk", genuine)
 
 
+def test_the_verification_stage_leaves_types_not_measured_alone() -> None:
+    # an employer's letter: the detector's false alarms there were never measured
+    data = _forged("ktp degraded", 11, "strong")
+    assert "fraud.tamper.splice" in _stage_codes("ktp", data)
+    assert "fraud.tamper.splice" not in _stage_codes("surat_rekomendasi", data)
+
+
 def test_an_unknown_map_is_refused() -> None:
     with pytest.raises(ValueError, match="maps must be among noise, grid, not edges"):
         splice_signals(_image(genuine_image("ktp clean", 1)), maps=("noise", "edges"))
