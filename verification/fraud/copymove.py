@@ -432,6 +432,7 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tu
     gray, factor = _reduced(gray, t.max_pixels)
     points, features = _anchors(gray, t)
     src, dst = _pairs(points, features, t)
+    size = (gray.shape[1], gray.shape[0])
     found = []
     shifted = _candidates(src, dst, t)
     resized = _resized_candidates(src, dst, shifted, t)
@@ -445,13 +446,12 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tu
         dx, dy = match.shift
         if abs(dx) < (x1 - x0) / 2 and abs(dy) < (y1 - y0) / 2:
             continue  # a region matching itself a little way off is a periodic pattern
-        size = (gray.shape[1], gray.shape[0])
         if _in_border(match.source, size, t.border) and _in_border(
             match.destination, size, t.border
         ):
             continue  # an ornamental border's motif repeated: nothing a reader relies on moved
         found.append(match)
-    return found, factor, (gray.shape[1], gray.shape[0])
+    return found, factor, size
 
 
 def _in_border(box: tuple[int, int, int, int], size: tuple[int, int], border: float) -> bool:
