@@ -105,6 +105,17 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> floa
     return width * height / max(smaller, 1)
 
 
+def _same_copy(a: _Match, b: _Match) -> bool:
+    """Whether two matches are one copy: their places overlap by half, or they overlap at all
+    under nearly one transform (a resized copy's votes split between neighbouring
+    translations, each verified over a part of it)."""
+    if _overlap(a.destination, b.destination) > 0.5 or _overlap(a.destination, b.source) > 0.5:
+        return True
+    apart = max(abs(p - q) for p, q in zip(a.shift, b.shift, strict=True))
+    near = apart <= 4 + 0.05 * max(abs(v) for v in a.shift) and abs(a.scale - b.scale) <= 0.02
+    return near and _overlap(a.destination, b.destination) > 0
+
+
 def _reduced(gray: Image, max_pixels: int) -> tuple[Image, int]:
     height, width = gray.shape[:2]
     factor = 1
@@ -486,11 +497,7 @@ def copy_move_signals(
     found.sort(key=lambda m: -m.texture)
     kept: list[_Match] = []
     for match in found:  # one copy seen twice (at a shift and resized, or two scales): once
-        if not any(
-            _overlap(match.destination, k.destination) > 0.5
-            or _overlap(match.destination, k.source) > 0.5
-            for k in kept
-        ):
+        if not any(_same_copy(match, k) for k in kept):
             kept.append(match)
     found = kept
     signals: list[Signal] = []
