@@ -43,6 +43,7 @@ __all__ = [
     "TILE",
     "Region",
     "SpliceThresholds",
+    "phase_profiles",
     "region_evidence",
     "regions",
     "splice_evidence",
@@ -201,17 +202,19 @@ def _within_compact(
     return kept
 
 
-def _phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per tile, the clipped neighbour difference at each of 8 column / row phases, as peaks
     over the tile's median phase (3 x 3 tiles pooled)."""
     rows, cols = gray.shape
-    across = np.zeros_like(gray)
-    across[:, :-1] = np.minimum(np.abs(np.diff(gray, axis=1)), 8)
-    down = np.zeros_like(gray)
-    down[:-1, :] = np.minimum(np.abs(np.diff(gray, axis=0)), 8)
     ty, tx = rows // TILE, cols // TILE
-    columns = across.reshape(ty, TILE, tx, TILE // 8, 8).mean(axis=(1, 3))
-    lines = down.reshape(ty, TILE // 8, 8, tx, TILE).mean(axis=(1, 4)).transpose(0, 2, 1)
+    across = np.zeros_like(gray)
+    across[:, :-1] = np.minimum(cv2.absdiff(gray[:, 1:], gray[:, :-1]), 8.0)
+    down = np.zeros_like(gray)
+    down[:-1, :] = np.minimum(cv2.absdiff(gray[1:, :], gray[:-1, :]), 8.0)
+    # summed over each tile's rows first (a contiguous reduction), then over its 4 blocks
+    columns = across.reshape(ty, TILE, cols).sum(axis=1).reshape(ty, tx, TILE // 8, 8).sum(2)
+    lines = down.reshape(ty, TILE // 8, 8, cols).sum(axis=1).reshape(ty, 8, tx, TILE).sum(-1)
+    columns, lines = columns / TILE**2 * 8, lines.transpose(0, 2, 1) / TILE**2 * 8
     peaks = []
     for profile in (columns, lines):
         pooled = cv2.blur(profile, (3, 3))
@@ -254,7 +257,7 @@ def _noise_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | No
 
 
 def _grid_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | None:
-    across, down = _phase_profiles(gray)
+    across, down = phase_profiles(gray)
     foreign = np.maximum(across[..., :7].max(-1), down[..., :7].max(-1))
     flag = (across[..., :7].max(-1) > np.maximum(across[..., 7], 0) + thresholds.grid_margin) | (
         down[..., :7].max(-1) > np.maximum(down[..., 7], 0) + thresholds.grid_margin
