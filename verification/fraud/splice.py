@@ -214,7 +214,8 @@ def phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # summed over each tile's rows first (a contiguous reduction), then over its 4 blocks
     columns = across.reshape(ty, TILE, cols).sum(axis=1).reshape(ty, tx, TILE // 8, 8).sum(2)
     lines = down.reshape(ty, TILE // 8, 8, cols).sum(axis=1).reshape(ty, 8, tx, TILE).sum(-1)
-    columns, lines = columns / TILE**2 * 8, lines.transpose(0, 2, 1) / TILE**2 * 8
+    summed = TILE * (TILE // 8)  # differences per tile and phase: a tile's lines x its blocks
+    columns, lines = columns / summed, lines.transpose(0, 2, 1) / summed
     peaks = []
     for profile in (columns, lines):
         pooled = cv2.blur(profile, (3, 3))
