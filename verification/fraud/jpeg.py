@@ -20,8 +20,10 @@ is not a multiple of 8) sits on the lattice only at its own shift. Testing all 6
 not fit the time budget, so the shift is guessed from the blocking: per tile, the column and
 the row phase with the largest neighbour differences (``splice.phase_profiles``) vote for a
 shift, and the shift whose voting tiles form the largest patch (each with five of its 3 x 3
-neighbours voting the same) has its lattice tested too, on the page cropped to that grid. A
-shift voted for by more tiles than a region may cover is the page's own history, not a patch.
+neighbours voting the same) has its lattice tested too, on that grid, over the patch and
+as much again on every side (8 tiles at least: enough page around it to set the median fit;
+a whole large page costs twice the time for the same verdicts). A shift voted for by more
+tiles than a region may cover is the page's own history, not a patch.
 Limit: where the region's blocking does not outvote the page's texture, the shift is not
 guessed and the region is missed.
 """
@@ -179,40 +181,61 @@ def _lattice_map(
     return best, effect, quality
 
 
-def _shift_candidates(gray: np.ndarray, thresholds: JpegThresholds) -> list[tuple[int, int]]:
+def _shift_candidates(
+    gray: np.ndarray, thresholds: JpegThresholds
+) -> list[tuple[tuple[int, int], tuple[int, int, int, int]]]:
     """Grid shifts (dx, dy) at which a patch of tiles shows its strongest blocking, likeliest
-    first: per tile, the column and the row phase with the largest neighbour differences
-    (``phase_profiles``) vote for one shift; a shift counts the voting tiles that have five of
-    their 3 x 3 neighbours voting with them (a patch, not scattered table lines), needs
-    ``min_tiles`` of them and at most ``max_fraction`` of the page's tiles voting (more is the
-    page's own history: an earlier save cropped by a pixel)."""
+    first, each with the tile box (x0, y0, x1, y1) of its patch: per tile, the column and the
+    row phase with the largest neighbour differences (``phase_profiles``) vote for one shift;
+    a shift counts the voting tiles that have five of their 3 x 3 neighbours voting with them
+    (a patch, not scattered table lines), needs ``min_tiles`` of them and at most
+    ``max_fraction`` of the page's tiles voting (more is the page's own history: an earlier
+    save cropped by a pixel)."""
     across, down = phase_profiles(gray)
     joint = across.argmax(-1) * 8 + down.argmax(-1)
     votes = (joint[..., None] == np.arange(64)).astype(np.float32)  # per tile, per phase
     around = cv2.boxFilter(votes, -1, (3, 3), borderType=cv2.BORDER_CONSTANT)
-    solid = ((around >= 5 / 9 - 1e-6) & (votes > 0)).sum(axis=(0, 1))
+    patches = (around >= 5 / 9 - 1e-6) & (votes > 0)
+    solid = patches.sum(axis=(0, 1))
     solid[votes.sum(axis=(0, 1)) > thresholds.max_fraction * joint.size] = 0
     solid[63] = 0  # the last pixel of a block on both axes: the page's own grid
-    ranked = np.argsort(-solid, kind="stable")[: thresholds.shifts]
-    # phase i is the step between pixels i and i + 1 of each 8: blocks start at i + 1
-    return [
-        ((int(p) // 8 + 1) % 8, (int(p) % 8 + 1) % 8)
-        for p in ranked
-        if solid[p] >= thresholds.min_tiles
-    ]
+    found = []
+    for phase in np.argsort(-solid, kind="stable")[: thresholds.shifts]:
+        if solid[phase] < thresholds.min_tiles:
+            break
+        ys, xs = np.nonzero(patches[..., phase])
+        box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        # phase i is the step between pixels i and i + 1 of each 8: blocks start at i + 1
+        found.append((((int(phase) // 8 + 1) % 8, (int(phase) % 8 + 1) % 8), box))
+    return found
+
+
+def _window(
+    gray: np.ndarray, shift: tuple[int, int], patch: tuple[int, int, int, int]
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """The part of the page, on the grid at ``shift``, that a patch's lattice is tested on: its
+    tile box and as much again on every side (8 tiles at least, so that the page around it
+    sets the median fit), and that part's top-left pixel."""
+    (dx, dy), (x0, y0, x1, y1) = shift, patch
+    rows, cols = (gray.shape[0] - dy) // TILE, (gray.shape[1] - dx) // TILE
+    mx, my = max(8, x1 - x0), max(8, y1 - y0)
+    x0, y0, x1, y1 = max(0, x0 - mx), max(0, y0 - my), min(cols, x1 + mx), min(rows, y1 + my)
+    top, left = y0 * TILE + dy, x0 * TILE + dx
+    return gray[top : y1 * TILE + dy, left : x1 * TILE + dx], (left, top)
 
 
 def _page_box(
-    region: Region, analysed: tuple[int, ...], shift: tuple[int, int], page: tuple[int, ...]
+    region: Region, analysed: tuple[int, ...], origin: tuple[int, int], page: tuple[int, ...]
 ) -> list[float]:
-    """``region`` (found on the page cropped by ``shift``) as fractions of the whole page."""
+    """``region`` (found on the part of the page whose top-left pixel is ``origin``) as
+    fractions of the whole page."""
     x0, y0, x1, y1 = region.box(analysed)
-    dx, dy = shift
+    left, top = origin
     return [
-        round((x0 * analysed[1] + dx) / page[1], 4),
-        round((y0 * analysed[0] + dy) / page[0], 4),
-        round(min(1.0, (x1 * analysed[1] + dx) / page[1]), 4),
-        round(min(1.0, (y1 * analysed[0] + dy) / page[0]), 4),
+        round((x0 * analysed[1] + left) / page[1], 4),
+        round((y0 * analysed[0] + top) / page[0], 4),
+        round(min(1.0, (x1 * analysed[1] + left) / page[1]), 4),
+        round(min(1.0, (y1 * analysed[0] + top) / page[0]), 4),
     ]  # fmt: skip
 
 
@@ -230,10 +253,11 @@ def jpeg_signals(
         min_fill=thresholds.min_fill,
         max_fraction=thresholds.max_fraction,
     )
+    parts = [((0, 0), gray, (0, 0))]
+    for shift, patch in _shift_candidates(gray, thresholds):
+        parts.append((shift, *_window(gray, shift, patch)))
     best = None
-    for dx, dy in [(0, 0), *_shift_candidates(gray, thresholds)]:
-        analysed = gray[dy:, dx:]
-        analysed = analysed[: analysed.shape[0] // TILE * TILE, : analysed.shape[1] // TILE * TILE]
+    for shift, analysed, origin in parts:
         found_map = _lattice_map(analysed, own, thresholds)
         if found_map is None:
             continue
@@ -242,10 +266,10 @@ def jpeg_signals(
         if found and (
             best is None or found[0].tiles * found[0].score > best[1][0].tiles * best[1][0].score
         ):
-            best = ((dx, dy), found, quality, analysed.shape)
+            best = (shift, found, quality, analysed.shape, origin)
     if best is None:
         return []
-    shift, found, quality, analysed_shape = best
+    shift, found, quality, analysed_shape, origin = best
     top = found[0]
     inside = quality[top.y : top.y + top.height, top.x : top.x + top.width]
     return [
@@ -273,8 +297,8 @@ def jpeg_signals(
                 "earlier_quality": int(np.median(inside)),
                 "file_quality": file_quality(data),
                 "grid_shift": list(shift),
-                "box": _page_box(top, analysed_shape, shift, gray.shape),
-                "regions": [_page_box(r, analysed_shape, shift, gray.shape) for r in found[:5]],
+                "box": _page_box(top, analysed_shape, origin, gray.shape),
+                "regions": [_page_box(r, analysed_shape, origin, gray.shape) for r in found[:5]],
                 "tiles": top.tiles,
             },
         )
