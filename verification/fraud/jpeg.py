@@ -278,9 +278,9 @@ def jpeg_signals(
             {
                 "method": "double quantisation: per 32 px tile (3 x 3 pooled), the fit of "
                 "low-frequency DCT coefficients to the lattice of standard tables at "
-                "qualities 25-76, against the page's median fit (z score and effect), on the "
-                "page's 8 x 8 grid and on the shifted grid where a patch's blocking is "
-                "strongest",
+                "qualities 25-76, against the median fit around it (z score and effect), on "
+                "the page's 8 x 8 grid (the whole page) and on the shifted grid where a "
+                "patch's blocking is strongest (the patch and as much again on every side)",
                 "parameters": {
                     "qualities": [_QUALITIES[0], _QUALITIES[-1], 3],
                     "effect": thresholds.effect,
