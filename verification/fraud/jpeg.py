@@ -41,7 +41,6 @@ from verification.findings import Finding
 from verification.fraud.signals import Signal, signal_findings
 from verification.fraud.splice import (
     TILE,
-    Region,
     SpliceThresholds,
     phase_profiles,
     region_evidence,
@@ -224,21 +223,6 @@ def _window(
     return gray[top : y1 * TILE + dy, left : x1 * TILE + dx], (left, top)
 
 
-def _page_box(
-    region: Region, analysed: tuple[int, ...], origin: tuple[int, int], page: tuple[int, ...]
-) -> list[float]:
-    """``region`` (found on the part of the page whose top-left pixel is ``origin``) as
-    fractions of the whole page."""
-    x0, y0, x1, y1 = region.box(analysed)
-    left, top = origin
-    return [
-        round((x0 * analysed[1] + left) / page[1], 4),
-        round((y0 * analysed[0] + top) / page[0], 4),
-        round(min(1.0, (x1 * analysed[1] + left) / page[1]), 4),
-        round(min(1.0, (y1 * analysed[0] + top) / page[0]), 4),
-    ]  # fmt: skip
-
-
 def jpeg_signals(
     data: bytes, image: Image, thresholds: JpegThresholds = JpegThresholds()
 ) -> list[Signal]:
@@ -266,10 +250,10 @@ def jpeg_signals(
         if found and (
             best is None or found[0].tiles * found[0].score > best[1][0].tiles * best[1][0].score
         ):
-            best = (shift, found, quality, analysed.shape, origin)
+            best = (shift, found, quality, origin)
     if best is None:
         return []
-    shift, found, quality, analysed_shape, origin = best
+    shift, found, quality, origin = best
     top = found[0]
     inside = quality[top.y : top.y + top.height, top.x : top.x + top.width]
     return [
@@ -297,8 +281,8 @@ def jpeg_signals(
                 "earlier_quality": int(np.median(inside)),
                 "file_quality": file_quality(data),
                 "grid_shift": list(shift),
-                "box": _page_box(top, analysed_shape, origin, gray.shape),
-                "regions": [_page_box(r, analysed_shape, origin, gray.shape) for r in found[:5]],
+                "box": top.box(gray.shape, origin),
+                "regions": [r.box(gray.shape, origin) for r in found[:5]],
                 "tiles": top.tiles,
             },
         )

@@ -91,14 +91,16 @@ class Region:
     score: float
     tile: int = TILE
 
-    def box(self, shape: tuple[int, ...]) -> list[float]:
-        """x0, y0, x1, y1 as fractions of a page of ``shape`` (rows, columns)."""
+    def box(self, shape: tuple[int, ...], origin: tuple[int, int] = (0, 0)) -> list[float]:
+        """x0, y0, x1, y1 as fractions of a page of ``shape`` (rows, columns), the tiles
+        counted from the page pixel ``origin`` (x, y): where the part they cut starts."""
         rows, cols, side = shape[0], shape[1], self.tile
+        left, top = origin
         return [
-            round(self.x * side / cols, 4),
-            round(self.y * side / rows, 4),
-            round(min(1.0, (self.x + self.width) * side / cols), 4),
-            round(min(1.0, (self.y + self.height) * side / rows), 4),
+            round((self.x * side + left) / cols, 4),
+            round((self.y * side + top) / rows, 4),
+            round(min(1.0, ((self.x + self.width) * side + left) / cols), 4),
+            round(min(1.0, ((self.y + self.height) * side + top) / rows), 4),
         ]
 
 
