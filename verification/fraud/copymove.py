@@ -14,10 +14,13 @@ and near-identical pairs vote for their shift; a shift with enough votes, at lea
 shift grows across the region) and loses to the page's printed repeats, so the pairs left
 over also vote for (scale, translation), one scale in ``scales`` at a time: the pairs that
 agree there, in one spot, and fit one similarity within a pixel (RANSAC) whose scale is not
-about 1 are a resized candidate. Verification: around the densest cluster of a candidate's
-pairs, the fine residual (image minus its blur) of the source is correlated window by window
-with the residual at the shifted (or, when the pairs show a resized copy, warped) place, with
-ink edges masked out so that printed repeats carry no weight. What is left to match is the
+about 1 are a resized candidate; resizing changes a copy's descriptors a little, so this vote
+also takes pairs up to ``resized_distance`` apart. Verification: around the densest cluster of
+a candidate's pairs, widened to the pairs within ``reach`` of it that fit its transform (a copy
+larger than the cluster is then compared whole), the fine residual (image minus its blur) of
+the source is correlated window by window with the residual at the shifted (or, when the
+pairs show a resized copy, warped) place, with ink edges masked out so that printed repeats
+carry no weight. What is left to match is the
 background's texture: sensor noise, guilloche, photo grain. Only windows whose match is
 sharp count (one pixel off the shift their correlation drops by ``sharpness``; a smooth or
 periodic pattern, such as a guilloche band or a table-top grain, matches about as well beside
@@ -67,6 +70,7 @@ class CopyMoveThresholds:
     max_anchors: int = 9000  # the strongest anchors kept (time bound)
     anchor_spacing: int = 5  # an anchor is the strongest gradient in a square of this side
     descriptor_distance: float = 0.12  # RMS distance of unit-spread descriptors for a pair
+    resized_distance: float = 0.2  # ... for a pair voting for a resized copy only
     min_votes: int = 6  # pairs agreeing on one shift for it to be a candidate
     candidates: int = 6
     min_shift: int = 24  # pixels: shorter shifts are periodic print, not a paste
@@ -81,7 +85,9 @@ class CopyMoveThresholds:
     border: float = 0.06  # a copy with both places this close to one page edge is not reported
     scales: tuple[float, float] = (0.92, 1.08)  # resizings voted for (steps of 0.01)
     min_resize: float = 0.02  # nearer 1 a resized copy's shifts still vote together
-    resized_candidates: int = 3
+    resized_cells: int = 4  # offset cells tried per scale
+    resized_candidates: int = 5
+    reach: int = 96  # pixels around a candidate's densest pairs its fitting pairs extend it
 
 
 @dataclass(frozen=True)
@@ -105,15 +111,20 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> floa
     return width * height / max(smaller, 1)
 
 
-def _same_copy(a: _Match, b: _Match) -> bool:
-    """Whether two matches are one copy: their places overlap by half, or they overlap at all
-    under nearly one transform (a resized copy's votes split between neighbouring
-    translations, each verified over a part of it)."""
+def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    """Pixels between two boxes (0 if they touch or overlap)."""
+    return max(0, a[0] - b[2], b[0] - a[2], a[1] - b[3], b[1] - a[3])
+
+
+def _same_copy(a: _Match, b: _Match, reach: int) -> bool:
+    """Whether two matches are one copy: their places overlap by half, or they lie within
+    ``reach`` of each other under nearly one transform (a copy's votes can split between
+    neighbouring transforms, each verified over a part of it)."""
     if _overlap(a.destination, b.destination) > 0.5 or _overlap(a.destination, b.source) > 0.5:
         return True
     apart = max(abs(p - q) for p, q in zip(a.shift, b.shift, strict=True))
-    near = apart <= 4 + 0.05 * max(abs(v) for v in a.shift) and abs(a.scale - b.scale) <= 0.02
-    return near and _overlap(a.destination, b.destination) > 0
+    near = apart <= 4 + 0.05 * max(abs(v) for v in a.shift) and abs(a.scale - b.scale) <= 0.03
+    return near and _gap(a.destination, b.destination) <= reach
 
 
 def _reduced(gray: Image, max_pixels: int) -> tuple[Image, int]:
@@ -169,12 +180,14 @@ def _anchors(gray: Image, t: CopyMoveThresholds) -> tuple[np.ndarray, np.ndarray
 
 def _pairs(
     points: np.ndarray, features: np.ndarray, t: CopyMoveThresholds
-) -> tuple[np.ndarray, np.ndarray]:
-    """Near-identical anchor pairs (source, destination), oriented so that shifts point down
-    (or right), at least ``min_shift`` apart."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Similar anchor pairs (source, destination), oriented so that shifts point down (or
+    right), at least ``min_shift`` apart, and the mask of the near-identical ones (within
+    ``descriptor_distance``; the others, within ``resized_distance``, vote for resized copies
+    only)."""
     empty = np.zeros((0, 2), np.int64)
     if len(points) < 8:
-        return empty, empty
+        return empty, empty, np.zeros(0, bool)
     neighbours = 6
     # FLANN's randomised trees draw from OpenCV's per-thread generator: seeded, the same
     # image gives the same pairs whatever ran before it in the process (an auditor's re-run
@@ -185,14 +198,15 @@ def _pairs(
     query = np.repeat(np.arange(len(points)), neighbours)
     other = found.ravel().astype(np.int64)
     rms = np.sqrt(np.maximum(distance.ravel(), 0) / features.shape[1])
-    keep = (other > query) & (rms <= t.descriptor_distance)
+    keep = (other > query) & (rms <= max(t.descriptor_distance, t.resized_distance))
     src, dst = points[query[keep]], points[other[keep]]
+    strict = rms[keep] <= t.descriptor_distance
     shift = dst - src
     flip = (shift[:, 1] < 0) | ((shift[:, 1] == 0) & (shift[:, 0] < 0))
     src, dst = np.where(flip[:, None], dst, src), np.where(flip[:, None], src, dst)
     shift = dst - src
     far = np.hypot(shift[:, 0], shift[:, 1]) >= t.min_shift
-    return src[far], dst[far]
+    return src[far], dst[far], strict[far]
 
 
 def _candidates(src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds) -> list[np.ndarray]:
@@ -215,6 +229,13 @@ def _candidates(src: np.ndarray, dst: np.ndarray, t: CopyMoveThresholds) -> list
         if near.sum() >= t.min_votes:
             out.append(near)
     return out
+
+
+def _widened(mask: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """``mask`` over the pairs selected by ``within``, as a mask over all pairs."""
+    full = np.zeros(len(within), bool)
+    full[np.flatnonzero(within)[mask]] = True
+    return full
 
 
 def _resized_candidates(
@@ -245,7 +266,8 @@ def _resized_candidates(
             cells_y = np.floor_divide(oy + offset, 4).astype(np.int64)
             codes = (cells_x * 7919 + cells_y) & 0x3FFF  # hashed: few cells are used
             votes = np.bincount(codes, minlength=0x4000)
-            for _ in range(2):
+            tried = 0
+            while tried < t.resized_cells:
                 best = int(np.argmax(votes))
                 if votes[best] < t.min_votes:
                     break
@@ -255,6 +277,7 @@ def _resized_candidates(
                 near = np.flatnonzero((np.abs(ox - cx) <= 3) & (np.abs(oy - cy) <= 3))
                 if len(near) < t.min_votes:
                     continue  # (cells that share a hash)
+                tried += 1
                 fitted = near[_resized_fit(s_pts[near], d_pts[near], t)]
                 if len(fitted) >= t.min_votes:
                     mask = np.zeros(len(src), bool)
@@ -396,11 +419,17 @@ def _verify(
         matrix, scale = np.array([[1, 0, shift[0]], [0, 1, shift[1]]], np.float64), 1.0
     height, width = gray.shape[:2]
     pad = _PATCH + 8
+    # a copy larger than the densest spot of its pairs (3 x 3 cells of 48 px) is compared
+    # whole: the pairs within ``reach`` of the spot that fit its transform extend it
+    low, high = s.min(axis=0) - t.reach, s.max(axis=0) + t.reach
+    fits = np.abs(src @ matrix[:, :2].T + matrix[:, 2] - dst).max(axis=1) <= 2
+    fits &= (src >= low).all(axis=1) & (src <= high).all(axis=1)
+    spot = np.vstack([s, src[fits]])
     roi = (
-        int(max(0, s[:, 0].min() - pad)),
-        int(max(0, s[:, 1].min() - pad)),
-        int(min(width, s[:, 0].max() + pad)),
-        int(min(height, s[:, 1].max() + pad)),
+        int(max(0, spot[:, 0].min() - pad)),
+        int(max(0, spot[:, 1].min() - pad)),
+        int(min(width, spot[:, 0].max() + pad)),
+        int(min(height, spot[:, 1].max() + pad)),
     )
     if roi[2] - roi[0] < t.window or roi[3] - roi[1] < t.window:
         return None
@@ -442,10 +471,10 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tu
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     gray, factor = _reduced(gray, t.max_pixels)
     points, features = _anchors(gray, t)
-    src, dst = _pairs(points, features, t)
+    src, dst, strict = _pairs(points, features, t)
     size = (gray.shape[1], gray.shape[0])
     found = []
-    shifted = _candidates(src, dst, t)
+    shifted = [_widened(mask, strict) for mask in _candidates(src[strict], dst[strict], t)]
     resized = _resized_candidates(src, dst, shifted, t)
     for index, near in enumerate(shifted + resized):
         match = _verify(gray, src[near], dst[near], t, resized=index >= len(shifted))
@@ -497,7 +526,7 @@ def copy_move_signals(
     found.sort(key=lambda m: -m.texture)
     kept: list[_Match] = []
     for match in found:  # one copy seen twice (at a shift and resized, or two scales): once
-        if not any(_same_copy(match, k) for k in kept):
+        if not any(_same_copy(match, k, t.reach) for k in kept):
             kept.append(match)
     found = kept
     signals: list[Signal] = []
@@ -509,10 +538,12 @@ def copy_move_signals(
             "at the shifted or warped place",
             "parameters": {
                 "descriptor_distance": t.descriptor_distance,
+                "resized_distance": t.resized_distance,
                 "min_votes": t.min_votes,
                 "min_shift_px": t.min_shift,
                 "scales": list(t.scales),
                 "min_resize": t.min_resize,
+                "reach_px": t.reach,
                 "window_px": t.window,
                 "min_correlation": t.min_correlation,
                 "sharpness": t.sharpness,

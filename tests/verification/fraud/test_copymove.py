@@ -68,6 +68,9 @@ def test_genuine_documents_raise_nothing(kind: str, seed: int) -> None:
         ("ktp", 13, "brightened"),
         ("ktp degraded", 14, "patch"),
         ("ktp degraded", 15, "word"),
+        # larger than the densest spot of their pairs, compared whole
+        ("akta degraded", 54, "patch"),
+        ("kk photo", 54, "patch"),
     ],
 )
 def test_a_pasted_region_is_found_where_it_went(kind: str, seed: int, strength: str) -> None:
@@ -113,6 +116,13 @@ def test_a_resized_copy_reports_how_far_its_centre_moved(seed: int) -> None:
         ("ktp degraded", 48),
         ("kk photo", 44),
         ("akta degraded", 40),
+        # by 4-7 %: their descriptors drift past the near-identical pairs' distance
+        ("ktp", 47),
+        ("ktp degraded", 60),
+        ("akta degraded", 47),
+        ("kk photo", 61),
+        # its votes split into two parts of the copy, one above the other
+        ("kk photo", 45),
     ],
 )
 def test_a_copy_resized_by_a_few_per_cent_is_found(kind: str, seed: int) -> None:
