@@ -4,16 +4,23 @@ The NIK is printed in one bold face at one size. A forger who changes digits wit
 editor rarely matches it exactly: the new digits stand taller or shorter, their strokes are
 thinner or thicker. On the card brought to its canonical geometry (``normalise_card``), the
 NIK band is cut out, its digits found as connected ink components, and each measured: height
-and stroke width (twice the ink area over the outline length). Digits whose height (against
-a straight line fitted along the line: robustly, Theil-Sen, where the digits agree to the
-pixel, by least squares on a soft scan) or stroke departs by more than the thresholds are
-reported, with their box, the measurements and the thresholds.
+and stroke width (twice the ink area over the outline length). The height is measured to a
+fraction of a pixel (the digits are about 27 pixels tall, so a whole pixel is 4 %): between
+the rows where the darkest pixel per row crosses 30 % of the contrast of the digit's top and
+of its bottom stroke. Digits whose height (against a straight line fitted along the line:
+robustly, Theil-Sen, where the digits agree to half a pixel, by least squares on a soft scan)
+departs by more than the line's own scatter allows (``spreads`` times its robust spread, from
+``sharp_height`` on a sharp card up to ``height`` on a soft one), or whose stroke departs by
+more than ``stroke``, are reported, with their box, the measurements and the thresholds.
 
 When fewer than 16 digits separate and those that do show nothing (blur merged them, or a
 larger retyped digit touches its neighbours and drops out of the count), the line is cut
 into 16 equal cells (the NIK's 16 digits share one advance width) and each cell's ink height
-is measured. Only height is judged there (a cell's stroke is not a glyph's), by its own rule:
-one cell beyond ``cell_height``, or two neighbouring cells beyond ``run_height`` the same way.
+is measured the same way. Only height is judged there (a cell's stroke is not a glyph's), by
+its own rule: one cell taller than ``cell_taller`` or shorter than ``cell_shorter``, or two
+neighbouring cells both beyond ``run_taller`` or both beyond ``run_shorter``, and in each
+case beyond what the line's own scatter allows (a blurred line's cells vary more). Shorter
+needs more: blur takes height off a pointed apex (a 4's) and never adds any.
 When not even the line is found, nothing is concluded.
 """
 
@@ -46,11 +53,17 @@ _BAND = (0.255, 0.15, 0.76, 0.25)  # left, top, right, bottom as fractions
 
 @dataclass(frozen=True)
 class GlyphThresholds:
-    height: float = 0.06  # relative departure of a digit's height from the line's median
+    height: float = 0.04  # relative departure of a digit's height from the line's fit ...
+    sharp_height: float = 0.03  # ... or less on a line whose digits agree closely:
+    spreads: float = 6.0  # this many times the line's robust spread, within the two
     stroke: float = 0.22  # relative departure of a digit's stroke width
     min_digits: int = 12  # fewer separable digits are not judged as digits, only as cells
-    cell_height: float = 0.1  # cells: one cell's height departing this much
-    run_height: float = 0.055  # cells: or two neighbours departing this much the same way
+    cell_taller: float = 0.06  # cells: one cell's height departing this much upwards
+    cell_shorter: float = 0.13  # ... or this much downwards
+    run_taller: float = 0.04  # cells: or two neighbours both departing this much upwards
+    run_shorter: float = 0.08  # ... or both this much downwards
+    cell_spreads: float = 3.0  # cells: and one beyond this many times the line's spread
+    run_spreads: float = 2.0  # ... two beyond this many
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,7 @@ class _Glyph:
     x: int
     y: int
     width: int
-    height: int
+    height: float  # sub-pixel (``_extent``)
     stroke: float
 
 
@@ -68,6 +81,7 @@ class _Band:
 
     labels: np.ndarray
     stats: np.ndarray
+    dark: np.ndarray  # darkness (255 - grey) of the lighting-normalised band
     tall: list[int]  # the components at least 0.6 x as tall as the tallest (digit-tall)
     origin: tuple[int, int]
     size: tuple[int, int]
@@ -81,7 +95,39 @@ def _band(card: Image) -> _Band:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     tallest = max((int(s[cv2.CC_STAT_HEIGHT]) for s in stats[1:]), default=0)
     tall = [i for i in range(1, count) if stats[i][cv2.CC_STAT_HEIGHT] >= 0.6 * tallest]
-    return _Band(labels, stats, tall, (x0, y0), (w, h))
+    dark = 255.0 - gray[y0:y1, x0:x1].astype(np.float32)
+    return _Band(labels, stats, dark, tall, (x0, y0), (w, h))
+
+
+_EDGE_LEVEL = 0.3  # the fraction of an edge's contrast where it is placed
+_EDGE_ROWS = 6  # the rows of a digit's top (and bottom) stroke whose darkness sets its edge
+
+
+def _extent(dark: np.ndarray, columns: tuple[int, int], rows: tuple[int, int]) -> float:
+    """The sub-pixel height of the ink in ``columns`` whose whole pixel rows are ``rows``
+    (first, last + 1): between the rows where the darkest pixel per row crosses
+    ``_EDGE_LEVEL`` of the contrast of the top stroke (against the paper above) and of the
+    bottom stroke (against the paper below), interpolated between the rows either side. Each
+    edge has its own contrast, so a dark crossbar elsewhere does not move it; the low level
+    keeps a pointed apex that blur has lightened (a 4's) near its tip."""
+    first, last = max(0, rows[0] - 3), min(dark.shape[0], rows[1] + 3)
+    profile = dark[first:last, columns[0] : columns[1]].max(axis=1).astype(np.float64)
+    top, bottom = rows[0] - first, rows[1] - first
+    if bottom - top < 2 * _EDGE_ROWS:
+        return float(rows[1] - rows[0])  # too short to have a top and a bottom stroke
+    paper_top, paper_bottom = profile[: max(top, 1)].min(), profile[bottom - 1 :].min()
+    half_top = paper_top + _EDGE_LEVEL * (profile[top : top + _EDGE_ROWS].max() - paper_top)
+    half_bottom = paper_bottom + _EDGE_LEVEL * (
+        profile[bottom - _EDGE_ROWS : bottom].max() - paper_bottom
+    )
+    upper = int(np.argmax(profile >= half_top))
+    lower = int(np.flatnonzero(profile >= half_bottom)[-1])
+    start, end = float(upper), float(lower)
+    if upper > 0:
+        start -= (profile[upper] - half_top) / max(profile[upper] - profile[upper - 1], 1e-3)
+    if lower + 1 < len(profile):
+        end += (profile[lower] - half_bottom) / max(profile[lower] - profile[lower + 1], 1e-3)
+    return float(end - start)
 
 
 def _glyphs(band: _Band) -> list[_Glyph]:
@@ -95,7 +141,8 @@ def _glyphs(band: _Band) -> list[_Glyph]:
         mask = (band.labels[top : top + height, left : left + width] == index).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
         outline = sum(cv2.arcLength(c, True) for c in contours)
-        glyphs.append(_Glyph(left + x0, top + y0, width, height, 2 * area / max(outline, 1.0)))
+        exact = _extent(band.dark, (left, left + width), (top, top + height))
+        glyphs.append(_Glyph(left + x0, top + y0, width, exact, 2 * area / max(outline, 1.0)))
     glyphs.sort(key=lambda g: g.x)
     return glyphs
 
@@ -122,24 +169,41 @@ def _cells(band: _Band) -> list[_Glyph]:
         if len(rows) == 0:
             return []  # a gap in the line: not 16 digits
         top, bottom = int(rows.min()), int(rows.max()) + 1
-        cells.append(_Glyph(a + x0, top + y0, b - a, bottom - top, float("nan")))
+        exact = _extent(band.dark, (a, b), (top, bottom))
+        cells.append(_Glyph(a + x0, top + y0, b - a, exact, float("nan")))
     return cells
 
 
 def _odd_cells(height_dev: np.ndarray, t: GlyphThresholds) -> np.ndarray:
-    odd: np.ndarray = np.abs(height_dev) > t.cell_height
+    """Cells beyond the cell rules, each threshold raised to what the line's own scatter
+    allows (``cell_spreads`` times its robust spread for one cell, ``run_spreads`` for two)."""
+    one, two = t.cell_spreads * _spread(height_dev), t.run_spreads * _spread(height_dev)
+    odd: np.ndarray = (height_dev > max(t.cell_taller, one)) | (
+        height_dev < -max(t.cell_shorter, one)
+    )
     for i in range(len(height_dev) - 1):
         pair = height_dev[i : i + 2]
-        if (np.abs(pair) >= t.run_height).all() and pair[0] * pair[1] > 0:
+        if (pair > max(t.run_taller, two)).all() or (pair < -max(t.run_shorter, two)).all():
             odd[i : i + 2] = True
     return odd
+
+
+def _spread(values: np.ndarray) -> float:
+    """Robust standard deviation: 1.4826 x the median absolute deviation."""
+    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
+
+
+def _height_limit(height_dev: np.ndarray, t: GlyphThresholds) -> float:
+    """The height departure beyond which a digit is odd: ``spreads`` times the line's robust
+    spread, from ``sharp_height`` up to ``height``."""
+    return min(t.height, max(t.sharp_height, t.spreads * _spread(height_dev)))
 
 
 def _height_deviations(glyphs: list[_Glyph]) -> np.ndarray:
     """Each glyph's height against a straight line along the line (a photo taken at an angle
     leaves the height changing along it). On a sharp scan, where at least three quarters of
     the digits sit on a Theil-Sen line (the median of the pairwise slopes and intercepts) to
-    the pixel, that line: it ignores up to a quarter of the digits, where a least-squares line
+    half a pixel, that line: it ignores up to a quarter of the digits, where a least-squares line
     leans towards two or three retyped ones and hides them. On a soft scan, where rounding
     and blur move heights by a pixel each way, the least-squares line: a one-pixel lean of
     the robust line's median is as likely as a retyped digit there."""
@@ -170,8 +234,9 @@ def nik_glyph_signals(
         height_dev = _height_deviations(digits)
         strokes = np.array([g.stroke for g in digits], float)
         stroke_dev = strokes / float(np.median(strokes)) - 1
-        odd = (np.abs(height_dev) > thresholds.height) | (np.abs(stroke_dev) > thresholds.stroke)
-        found = _signal(digits, "digits", height_dev, stroke_dev, odd, band.size, thresholds)
+        limit = _height_limit(height_dev, thresholds)
+        odd = (np.abs(height_dev) > limit) | (np.abs(stroke_dev) > thresholds.stroke)
+        found = _signal(digits, "digits", height_dev, stroke_dev, odd, band.size, thresholds, limit)
         if found or len(digits) >= NIK_DIGITS:
             return found
     cells = _cells(band)
@@ -191,6 +256,7 @@ def _signal(
     odd: np.ndarray,
     size: tuple[int, int],
     thresholds: GlyphThresholds,
+    limit: float | None = None,
 ) -> list[Signal]:
     if not odd.any() or odd.mean() > 0.5:  # half the line "odd" is the line itself, not an edit
         return []
@@ -203,11 +269,20 @@ def _signal(
                 "measured": measured,
                 "parameters": {
                     "height_threshold": thresholds.height,
+                    "sharp_height_threshold": thresholds.sharp_height,
+                    "spreads": thresholds.spreads,
                     "stroke_threshold": thresholds.stroke,
                     "min_digits": thresholds.min_digits,
-                    "cell_height_threshold": thresholds.cell_height,
-                    "run_height_threshold": thresholds.run_height,
+                    "cell_taller_threshold": thresholds.cell_taller,
+                    "cell_shorter_threshold": thresholds.cell_shorter,
+                    "run_taller_threshold": thresholds.run_taller,
+                    "run_shorter_threshold": thresholds.run_shorter,
+                    "cell_spreads": thresholds.cell_spreads,
+                    "run_spreads": thresholds.run_spreads,
+                    "edge_level": _EDGE_LEVEL,
                 },
+                # the height departure this line's digits were held to (digits only)
+                "height_limit": None if limit is None else round(limit, 4),
                 "score": round(
                     float(max(np.abs(height_dev[odd]).max(), np.abs(stroke_dev[odd]).max())), 3
                 ),

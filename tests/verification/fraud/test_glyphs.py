@@ -11,7 +11,7 @@ from rules.policy import default_policy
 from verification.fraud.glyphs import nik_glyph_findings, nik_glyph_signals
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
-from verification.synthetic.fonts import SANS, SANS_BOLD
+from verification.synthetic.fonts import SANS, SANS_BOLD, SERIF_BOLD
 from verification.synthetic.ktp import Retyped, render_ktp
 from verification.synthetic.people import generate_family
 
@@ -65,7 +65,31 @@ def test_the_finding_points_at_the_digits() -> None:
     [finding] = nik_glyph_findings(image, document="ktp", sha256="ef" * 32, ctx=ctx)
     assert finding.field == "nik" and finding.severity.value == "high"
     assert finding.evidence.box is not None and finding.evidence.sha256 == "ef" * 32
-    assert finding.evidence.details["parameters"]["height_threshold"] == 0.06
+    details = finding.evidence.details
+    assert details["parameters"]["height_threshold"] == 0.04
+    # the limit this card's line was held to: its digits agree closely, so the sharp one
+    assert details["height_limit"] == details["parameters"]["sharp_height_threshold"] == 0.03
+
+
+@pytest.mark.parametrize("seed", [100, 101, 102])
+def test_digits_retyped_in_a_serif_of_the_same_size_on_a_clean_card(seed: int) -> None:
+    # a serif's digits stand 4 % shorter: one pixel, found only because heights are measured
+    # to a fraction of a pixel and this line's digits agree to a tenth of one
+    card = _card(seed, retyped=Retyped(9, 11, SERIF_BOLD, 38))
+    [(_, details)] = nik_glyph_signals(card)
+    assert details["measured"] == "digits" and details["odd_digits"] == 2
+    assert all(-0.05 < d < -0.03 for d in details["height_deviation"])
+
+
+@pytest.mark.parametrize("seed", [101, 106, 107])
+def test_one_slightly_taller_digit_on_a_blurred_card_is_found_in_cells(seed: int) -> None:
+    # 8 % taller, merged with a neighbour by blur: only its cell sees it, two pixels taller
+    card = _card(seed, degraded=True, retyped=Retyped(9, 10, SANS_BOLD, 41))
+    [(_, details)] = nik_glyph_signals(card)
+    assert details["measured"] == "cells" and details["odd_digits"] == 1
+    assert all(0.06 < d < 0.1 for d in details["height_deviation"])
+    left, _, right, _ = details["box"]
+    assert (266 + 9 * 21) / 1011 - 0.01 < left < right < (266 + 10 * 21) / 1011 + 0.01
 
 
 # Degraded cards whose NIK digits blur merges (fewer than 12 separate): the line is measured
@@ -73,8 +97,10 @@ def test_the_finding_points_at_the_digits() -> None:
 MERGED = [1, 3, 12, 18, 20, 24, 31, 37]
 
 
-@pytest.mark.parametrize("seed", MERGED)
+@pytest.mark.parametrize("seed", [*MERGED, 103, 129, 130])
 def test_genuine_cards_with_merged_digits_raise_nothing(seed: int) -> None:
+    # 31, 103, 129 and 130: their cells vary by 3 % and more (a 4's blurred apex comes out
+    # up to 12 % short), beyond a fixed threshold: the line's own scatter raises it
     assert nik_glyph_signals(_card(seed, degraded=True)) == []
 
 
