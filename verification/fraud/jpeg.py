@@ -14,6 +14,9 @@ departing tiles are reported as for splices. The page as a whole compressed twic
 median, not a region. Tiles mostly covered by ink are left out: a QR code's modules cut block
 after block at the same places, and their coefficients, the same in every block, fit some
 lattice (most of the false alarms on the benchmark's genuine akta and KK pages sat on it).
+On a photographed page, a region whose centre lies off the page (``document_quad``) is not
+reported: the table around it, a texture the phone compressed unevenly, fits some lattice
+now and then and carries nothing a reader relies on.
 
 A region compressed on a grid shifted against the page's (a patch pasted at an offset that
 is not a multiple of 8) sits on the lattice only at its own shift. Testing all 63 shifts does
@@ -41,6 +44,7 @@ from verification.findings import Finding
 from verification.fraud.signals import Signal, signal_findings
 from verification.fraud.splice import (
     TILE,
+    Region,
     SpliceThresholds,
     phase_profiles,
     region_evidence,
@@ -49,6 +53,7 @@ from verification.fraud.splice import (
     tiled_gray,
 )
 from verification.reading.model import Image
+from verification.reading.preprocess import document_quad
 
 __all__ = ["JpegThresholds", "file_quality", "jpeg_evidence", "jpeg_findings", "jpeg_signals"]
 
@@ -223,6 +228,19 @@ def _window(
     return gray[top : y1 * TILE + dy, left : x1 * TILE + dx], (left, top)
 
 
+def _on_page(region: Region, origin: tuple[int, int], quad: np.ndarray | None) -> bool:
+    """Whether a region's centre lies on the document: a photographed page's table around it
+    (a wood or cloth texture the phone compressed unevenly) carries nothing a reader relies
+    on. Without a page outline (a scan filling the picture) everything is on the page."""
+    if quad is None:
+        return True
+    centre = (
+        origin[0] + (region.x + region.width / 2) * region.tile,
+        origin[1] + (region.y + region.height / 2) * region.tile,
+    )
+    return cv2.pointPolygonTest(quad.astype(np.float32), centre, False) >= 0
+
+
 def jpeg_signals(
     data: bytes, image: Image, thresholds: JpegThresholds = JpegThresholds()
 ) -> list[Signal]:
@@ -241,12 +259,16 @@ def jpeg_signals(
     for shift, patch in _shift_candidates(gray, thresholds):
         parts.append((shift, *_window(gray, shift, patch)))
     best = None
+    page: list[np.ndarray | None] = []  # the photographed page's corners, found once if needed
     for shift, analysed, origin in parts:
         found_map = _lattice_map(analysed, own, thresholds)
         if found_map is None:
             continue
         z, effect, quality = found_map
         found = regions((z >= thresholds.z_score) & (effect >= thresholds.effect), z, shape)
+        if found and not page:
+            page.append(document_quad(image))
+        found = [r for r in found if _on_page(r, origin, page[0])]
         if found and (
             best is None or found[0].tiles * found[0].score > best[1][0].tiles * best[1][0].score
         ):
