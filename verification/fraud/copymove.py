@@ -11,31 +11,30 @@ gradient) are described by the 4 x 4 cell means of the 16 x 16 patch around them
 unit spread, so a brightened copy still matches), nearest neighbours are looked up with FLANN
 and near-identical pairs vote for their shift; a shift with enough votes, at least
 ``min_shift`` long, is a candidate. A copy resized by a few per cent splits its votes (its
-shift grows across the region) and loses to the page's printed repeats, so the pairs left
-over also vote for (scale, translation), one scale in ``scales`` at a time: the pairs that
-agree there, in one spot, and fit one similarity within a pixel (RANSAC) whose scale is not
-about 1 are a resized candidate; resizing changes a copy's descriptors a little, so this vote
-also takes pairs up to ``resized_distance`` apart. Verification: around the densest cluster of
-a candidate's pairs, widened to the pairs within ``reach`` of it that fit its transform (a copy
+shift grows across the region) and loses to the page's printed repeats, so the pairs left over
+also vote for (scale, translation), one scale in ``scales`` at a time: the pairs that agree
+there, in one spot, and fit one similarity within a pixel (RANSAC) whose scale is not about 1
+are a resized candidate; resizing changes a copy's descriptors a little, so this vote also
+takes pairs up to ``resized_distance`` apart. Verification: around the densest cluster of a
+candidate's pairs, widened to the pairs within ``reach`` of it that fit its transform (a copy
 larger than the cluster is then compared whole), the fine residual (image minus its blur) of
-the source is correlated window by window with the residual at the shifted (or, when the
-pairs show a resized copy, warped) place, with ink edges masked out so that printed repeats
-carry no weight. What is left to match is the
-background's texture: sensor noise, guilloche, photo grain. Only windows whose match is
-sharp count (one pixel off the shift their correlation drops by ``sharpness``; a smooth or
-periodic pattern, such as a guilloche band or a table-top grain, matches about as well beside
-it). A copy resized by ``min_resize`` or more is compared at the warped place after being
-interpolated twice (by the forger and here), which blurs its match: it needs
-``resized_sharpness`` only, over ``resized_texture_factor`` times more pixels. Nearer 1 the
-usual sharpness holds, because that is the resizing a photographed page's perspective gives
-two printings of one line (a KK photo's table rows differ by up to about 2 %, and their
-texture then passes the lower sharpness test in a few hundred pixels). A copy is reported when
-more than ``min_texture`` such pixels are found (four times that for shifts along the 8-pixel
-JPEG grid, where genuine block artefacts repeat exactly) over a region wider and taller than a
-glyph, whose shift takes it at least half its own size away (a region that matches itself a
-few pixels off is a periodic pattern, not a paste). A copy whose two places both lie in the
-outer ``border`` of one page edge is not reported: an akta's ornamental strip repeats its
-motif there, pixel for pixel on a clean render, and nothing a reader relies on sits there.
+the source is correlated window by window with the residual at the shifted (or, when the pairs
+show a resized copy, warped) place, with ink edges masked out so that printed repeats carry no
+weight. What is left to match is the background's texture: sensor noise, guilloche, photo
+grain. Only windows whose match is sharp count (one pixel off the shift their correlation drops
+by ``sharpness``; a smooth or periodic pattern, such as a guilloche band or a table-top grain,
+matches about as well beside it). A copy resized by ``min_resize`` or more is compared at the
+warped place after being interpolated twice (by the forger and here), which blurs its match: it
+needs ``resized_sharpness`` only, over ``resized_texture_factor`` times more pixels. Nearer 1
+the usual sharpness holds, because that is the resizing a photographed page's perspective gives
+two printings of one line (a KK photo's table rows differ by up to about 2 %, and their texture
+then passes the lower sharpness test in a few hundred pixels). A copy is reported when more
+than ``min_texture`` such pixels are found (four times that for shifts along the 8-pixel JPEG
+grid, where genuine block artefacts repeat exactly) over a region wider and taller than a
+glyph, whose shift takes it at least half its own size away (a region that matches itself a few
+pixels off is a periodic pattern, not a paste). A copy whose two places both lie in the outer
+``border`` of one page edge is not reported: an akta's ornamental strip repeats its motif
+there, pixel for pixel on a clean render, and nothing a reader relies on sits there.
 """
 
 from __future__ import annotations

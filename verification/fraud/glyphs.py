@@ -177,7 +177,8 @@ def _cells(band: _Band) -> list[_Glyph]:
 def _odd_cells(height_dev: np.ndarray, t: GlyphThresholds) -> np.ndarray:
     """Cells beyond the cell rules, each threshold raised to what the line's own scatter
     allows (``cell_spreads`` times its robust spread for one cell, ``run_spreads`` for two)."""
-    one, two = t.cell_spreads * _spread(height_dev), t.run_spreads * _spread(height_dev)
+    spread = _spread(height_dev)
+    one, two = t.cell_spreads * spread, t.run_spreads * spread
     odd: np.ndarray = (height_dev > max(t.cell_taller, one)) | (
         height_dev < -max(t.cell_shorter, one)
     )
