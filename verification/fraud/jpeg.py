@@ -259,16 +259,16 @@ def jpeg_signals(
     for shift, patch in _shift_candidates(gray, thresholds):
         parts.append((shift, *_window(gray, shift, patch)))
     best = None
-    page: list[np.ndarray | None] = []  # the photographed page's corners, found once if needed
+    quad, outlined = None, False  # the photographed page's corners, found once if needed
     for shift, analysed, origin in parts:
         found_map = _lattice_map(analysed, own, thresholds)
         if found_map is None:
             continue
         z, effect, quality = found_map
         found = regions((z >= thresholds.z_score) & (effect >= thresholds.effect), z, shape)
-        if found and not page:
-            page.append(document_quad(image))
-        found = [r for r in found if _on_page(r, origin, page[0])]
+        if found and not outlined:
+            quad, outlined = document_quad(image), True
+        found = [r for r in found if _on_page(r, origin, quad)]
         if found and (
             best is None or found[0].tiles * found[0].score > best[1][0].tiles * best[1][0].score
         ):
