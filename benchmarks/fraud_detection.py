@@ -9,7 +9,8 @@ detector on every document, as the verification stage would, and prints:
   photos);
 - false positives on genuine documents: any fraud finding from the detectors the pipeline
   runs, and separately with the ones measured here only;
-- median and 95th-percentile CPU seconds per document (every detector, Tesseract included);
+- median and 95th-percentile CPU seconds per document (every detector the verification stage
+  runs, Tesseract included; the measured-only map is run outside the timing);
 - document reuse: recall per re-used variant and false matches between different people's
   documents of the same type (the perceptual fingerprint and its confirmation).
 
@@ -229,9 +230,9 @@ def _cpu() -> float:
 
 
 def _detect(data: bytes, kind: str) -> dict[str, list[Signal]]:
-    """Every detector's signals on one document of ``kind`` ("ktp", "akta" or "kk"), under
-    the names in WIRED and UNWIRED."""
-    found: dict[str, list[Signal]] = {name: [] for name in (*WIRED, *UNWIRED)}
+    """The signals of every detector the pipeline runs on one document of ``kind`` ("ktp",
+    "akta" or "kk"), under the names in WIRED."""
+    found: dict[str, list[Signal]] = {name: [] for name in WIRED}
     found["metadata"] = image_metadata_signals(data)
     if data.startswith(b"%PDF-"):
         found["pdf"] = inspect_pdf(data).signals
@@ -243,11 +244,19 @@ def _detect(data: bytes, kind: str) -> dict[str, list[Signal]]:
     if DOC_TYPE[kind] in KTP_TYPES:
         found["ktp glyphs"] = nik_glyph_signals(image)
     found["copy_move"] = copy_move_signals(image)
-    maps = splice_maps(DOC_TYPE[kind])
-    found["splice"] = splice_signals(image, maps=maps)
-    if "grid" not in maps:
-        found["splice grid map, kk"] = splice_signals(image, maps=("grid",))
+    found["splice"] = splice_signals(image, maps=splice_maps(DOC_TYPE[kind]))
     found["jpeg"] = jpeg_signals(data, image)
+    return found
+
+
+def _measured_only(data: bytes, kind: str) -> dict[str, list[Signal]]:
+    """The signals of the detectors measured here only (UNWIRED) on one document."""
+    found: dict[str, list[Signal]] = {name: [] for name in UNWIRED}
+    if data.startswith(b"%PDF-") or "grid" in splice_maps(DOC_TYPE[kind]):
+        return found
+    image = load_pages(data)[0].image
+    if image is not None:
+        found["splice grid map, kk"] = splice_signals(image, maps=("grid",))
     return found
 
 
@@ -261,9 +270,9 @@ def _job(job: tuple[str, int]) -> tuple[str, set[str], set[str], float]:
     data, doc_kind = made if isinstance(made, tuple) else (made, _kind_of(kind))
     started = _cpu()
     found = _detect(data, doc_kind)
-    seconds = _cpu() - started
+    seconds = _cpu() - started  # what the verification stage spends: measured-only maps aside
     wired = {code for name in WIRED for code, _ in found[name]}
-    unwired = {code for name in UNWIRED for code, _ in found[name]}
+    unwired = {code for signals in _measured_only(data, doc_kind).values() for code, _ in signals}
     return kind, wired, unwired, seconds
 
 
@@ -337,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:<30} {100 * flagged:7.1f}% {100 * flagged_any:10.1f}% {median:8.3f}")
     print(
         f"\nall documents: median {statistics.median(all_times):.3f} s, "
-        f"p95 {_percentile(all_times, 0.95):.3f} s CPU per document (every detector)"
+        f"p95 {_percentile(all_times, 0.95):.3f} s CPU per document (every wired detector)"
     )
     print(f"wired in the pipeline: {', '.join(WIRED)}; measured only: {', '.join(UNWIRED)}")
 

@@ -5,17 +5,20 @@ page's (a clean render pasted into a phone photo, a noisy crop pasted onto a cle
 if it came from a JPEG its 8 x 8 block grid lands wherever the forger dropped it, out of phase
 with the page's grid. The page is cut into tiles and two maps are measured:
 
-- noise: the Laplacian-difference noise sigma (Immerkaer) over the flat pixels of 16 x 16
-  tiles, as a log ratio to the page's median sigma (both plus an offset, so that a clean page's
+- noise: the Laplacian-difference noise sigma (Immerkaer) over the paper pixels of 16 x 16
+  tiles (away from edges and from ink: small print on a phone photo is too soft for the edge
+  test), as a log ratio to the page's median sigma (both plus an offset, so that a clean page's
   near-zero sigma does not make every speck a departure), averaged over the 3 x 3 usable tiles
   around each; a tile departs when the ratio passes a floor and a multiple of the page's median
   absolute deviation, and the sigmas differ by a few tenths of a grey level at least. The
   pasted block's own JPEG save and the page's last one leave little of its extra noise, but
   the pages' flat paper has almost none: the ratio, not the difference, carries it. The same
-  test on the mean of the lower three quarters of each tile's residuals must agree (at 0.7 of
-  the limits): sparse faint lines, an akta's guilloche, raise the mean but not those. The
-  mean's own departing tiles around a region must pass the shape test below too (pruning a
-  sprawl around the text can leave a compact core);
+  test on the mean of the lower half of each tile's residuals must agree (at 0.7 of the
+  limits): sparse faint lines, an akta's guilloche, raise the mean but not those. The mean's
+  own departing tiles around a region must pass the shape test below too (pruning a sprawl
+  around the text can leave a compact core). On a photographed or tilted page only the tiles
+  inside its outline (``document_quad``) are measured: the table's texture, counted with the
+  page, widens the page's spread until a paste no longer stands out;
 - foreign grid: per tile (smoothed over 3 x 3 tiles), the mean clipped neighbour difference at
   each of the 8 column and row phases; a tile whose strongest phase is not the page's grid
   (phase 7, the last pixel of a JPEG block) stands out.
@@ -27,7 +30,9 @@ splice) and small against the page (a property of the whole page is not an edit)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 from typing import Any
 
 import cv2
@@ -37,6 +42,7 @@ from verification.checks.case import CheckContext
 from verification.findings import Finding
 from verification.fraud.signals import Signal, signal_findings
 from verification.reading.model import Image
+from verification.reading.preprocess import document_quad
 
 __all__ = [
     "MAPS",
@@ -66,6 +72,9 @@ class SpliceThresholds:
     noise_floor: float = 0.2  # ... and the sigmas differ by this many grey levels
     noise_trimmed: float = 0.7  # the trimmed sigma must depart too, by this share of the
     # log-ratio and grey-level limits (the MAD limit as it is)
+    trimmed_share: float = 0.5  # the trimmed sigma keeps this lower share of the residuals
+    ink_contrast: float = 30.0  # pixels this much darker than the paper within 5 px (black-hat
+    # over 11 x 11, after a 1 px blur) are ink: they and a 2 px ring are not paper to measure
     noise_min_tiles: int = 20  # smallest noise region, in 16 px tiles
     noise_min_share: float = 0.0025  # ... and as a fraction of the page's tiles (a large
     # phone photo's stamps and folds are a few dozen tiles; pasted lines are hundreds)
@@ -141,20 +150,48 @@ def regions(
     return sorted(found, key=lambda r: -r.tiles * r.score)
 
 
-# The mean of the lower three quarters of |x| for x normal with unit sigma, times the
-# Laplacian kernel's norm (6): turns a trimmed mean of residuals into a sigma.
-_TRIMMED_UNIT = 6 * 0.5149
+_INK_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
 
 
-def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per 16 px tile over its flat pixels: the noise sigma from the mean residual, the same
-    from the lower three quarters of the residuals only (sparse faint lines such as an akta's
-    guilloche raise the mean, not these), and which tiles have enough flat pixels."""
+def _trimmed_unit(share: float) -> float:
+    """The mean of the lower ``share`` of |x| for x normal with unit sigma, times the
+    Laplacian kernel's norm (6): turns a trimmed mean of residuals into a sigma."""
+    cut = NormalDist().inv_cdf((1 + share) / 2)
+    return 6 * math.sqrt(2 / math.pi) * -math.expm1(-cut * cut / 2) / share
+
+
+def _on_page(image: Image, shape: tuple[int, ...]) -> np.ndarray | None:
+    """Per 16 px tile of a page of ``shape``: whether it lies inside a photographed or tilted
+    document's outline, a tile's width from its edge (None when the document fills the
+    picture). The table around a photographed page has a texture of its own; measured with
+    the page it widens the page's spread of noise until a paste no longer stands out."""
+    quad = document_quad(image)
+    if quad is None:
+        return None
+    mask = np.zeros(shape[:2], np.float32)
+    cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1.0)
+    inside = (tile_mean(mask, NOISE_TILE) >= 0.999).astype(np.uint8)
+    return cv2.erode(inside, np.ones((3, 3), np.uint8), borderValue=0) > 0
+
+
+def _noise_map(
+    gray: np.ndarray, thresholds: SpliceThresholds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per 16 px tile over its paper pixels (away from edges and from ink): the noise sigma
+    from the mean residual, the same from the lower share of the residuals only (sparse faint
+    lines such as an akta's guilloche raise the mean, not these), and which tiles have enough
+    paper pixels."""
     residual = np.abs(cv2.filter2D(gray, -1, _LAPLACE))
     smooth = cv2.GaussianBlur(gray, (0, 0), 3.0)
     edges = cv2.magnitude(cv2.Sobel(smooth, -1, 1, 0), cv2.Sobel(smooth, -1, 0, 1))
+    # small print on a phone photo is too soft for the edge test: its strokes' Laplacian
+    # would read as noise wherever the text is dense (found on a lightly blurred copy, so that a
+    # noisy paste's own grain is not taken for ink)
+    softened = cv2.GaussianBlur(gray, (0, 0), 1.0)
+    ink = cv2.morphologyEx(softened, cv2.MORPH_BLACKHAT, _INK_KERNEL) >= thresholds.ink_contrast
     near_edge = cv2.dilate((edges >= 24).astype(np.uint8), np.ones((3, 3), np.uint8))
-    flat = (near_edge == 0).astype(np.float32)
+    near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8))
+    flat = ((near_edge == 0) & (near_ink == 0)).astype(np.float32)
     share = tile_mean(flat, NOISE_TILE)
     sigma = (
         np.sqrt(np.pi / 2) / 6 * tile_mean(residual * flat, NOISE_TILE) / np.maximum(share, 1e-3)
@@ -164,9 +201,10 @@ def _noise_map(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     per_tile = np.where(flat > 0, residual, np.inf)[: ty * side, : tx * side]
     values = per_tile.reshape(ty, side, tx, side).transpose(0, 2, 1, 3).reshape(ty, tx, -1)
     values.sort(axis=-1)  # flat pixels' residuals first, ascending
-    kept = np.maximum((share * side * side * 0.75).astype(int), 1)
-    sums = np.cumsum(np.where(np.isfinite(values), values, 0.0), axis=-1)
-    trimmed = np.take_along_axis(sums, (kept - 1)[..., None], -1)[..., 0] / kept / _TRIMMED_UNIT
+    kept = np.maximum((share * side * side * thresholds.trimmed_share).astype(int), 1)
+    lowest = np.arange(side * side) < kept[..., None]  # flat pixels' residuals, if any
+    summed = np.where(lowest & (share[..., None] > 0), values, 0.0).sum(-1)
+    trimmed = summed / kept / _trimmed_unit(thresholds.trimmed_share)
     return sigma, trimmed.astype(np.float32), share > 0.25
 
 
@@ -226,8 +264,11 @@ def phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return peaks[0], peaks[1]
 
 
-def _noise_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | None:
-    sigma, trimmed, usable = _noise_map(gray)
+def _noise_signal(image: Image, gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | None:
+    sigma, trimmed, usable = _noise_map(gray, thresholds)
+    page = _on_page(image, gray.shape)
+    if page is not None:
+        usable &= page
     if usable.sum() < 20:
         return None
     flag, score, median = _departures(sigma, usable, thresholds)
@@ -249,12 +290,15 @@ def _noise_signal(gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | No
     if not found:
         return None
     return _signal(
-        "local noise level (Laplacian-difference sigma over flat pixels, 16 px tiles, log "
-        "ratio to the page's median, 3 x 3 tiles pooled; the mean residual and the lower "
-        "three quarters' both depart, the mean's over a compact region too)",
+        "local noise level (Laplacian-difference sigma over paper pixels away from edges and "
+        "ink, 16 px tiles, log ratio to the median of the page's tiles (inside a photographed "
+        "page's outline), 3 x 3 tiles pooled; the mean residual and a lower share's both "
+        "depart, the mean's over a compact region too)",
         {"noise_offset": thresholds.noise_offset, "noise_log": thresholds.noise_log,
          "noise_mads": thresholds.noise_mads, "noise_floor": thresholds.noise_floor,
-         "noise_trimmed": thresholds.noise_trimmed, "page_sigma": round(median, 2)},
+         "noise_trimmed": thresholds.noise_trimmed,
+         "trimmed_share": thresholds.trimmed_share, "ink_contrast": thresholds.ink_contrast,
+         "page_outline": page is not None, "page_sigma": round(median, 2)},
         found, gray.shape, shape, 1.0, NOISE_TILE,
     )  # fmt: skip
 
@@ -321,7 +365,7 @@ def splice_signals(
     if gray.shape[0] < 8 * TILE or gray.shape[1] < 8 * TILE:
         return []  # too small to compare regions with a page
     found = [
-        _noise_signal(gray, thresholds) if "noise" in maps else None,
+        _noise_signal(image, gray, thresholds) if "noise" in maps else None,
         _grid_signal(gray, thresholds) if "grid" in maps else None,
     ]
     return [s for s in found if s is not None]

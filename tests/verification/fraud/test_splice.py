@@ -22,6 +22,7 @@ from verification.fraud.splice import (
 from verification.pipeline import document_forensics
 from verification.reading.loader import load_pages
 from verification.reading.model import Image
+from verification.synthetic.kk import render_kk
 from verification.synthetic.ktp import render_ktp
 from verification.synthetic.people import generate_family
 from verification.synthetic.samples import genuine_image
@@ -62,7 +63,7 @@ FOUND = [
     ("ktp degraded", 11, "strong"),
     ("akta clean", 11, "medium"),
     ("ktp degraded", 11, "medium"),
-    ("kk photo", 11, "medium"),
+    ("kk photo", 22, "medium"),
     ("akta degraded", 11, "subtle"),
     ("ktp degraded", 15, "subtle"),
 ]
@@ -80,8 +81,12 @@ def test_a_pasted_block_is_found(kind: str, seed: int, strength: str) -> None:
     assert details["score"] >= details["threshold"]
 
 
+def _noise_signals_with(image: Image, thresholds: SpliceThresholds) -> list[dict[str, Any]]:
+    return [d for _, d in splice_signals(image, thresholds, maps=("noise",))]
+
+
 def _noise_signals(image: Image) -> list[dict[str, Any]]:
-    return [d for _, d in splice_signals(image) if str(d["method"]).startswith("local noise")]
+    return _noise_signals_with(image, SpliceThresholds())
 
 
 @pytest.mark.parametrize("seed", range(704, 710))
@@ -93,7 +98,7 @@ def test_the_noise_map_leaves_genuine_degraded_pages_alone(kind: str, seed: int)
 
 def test_an_aktas_guilloche_is_not_noise() -> None:
     # Its faint lines raise the mean residual of the tiles they cross, mid-page on a noise-free
-    # scan; the lower three quarters of the residuals stay put (this page was a false alarm).
+    # scan; the lower half of the residuals stays put (this page was a false alarm).
     image = _image(genuine_image("akta degraded", 875262))
     assert _noise_signals(image) == []
     [(_, details)] = splice_signals(image, SpliceThresholds(noise_trimmed=0.0))  # mean alone
@@ -107,6 +112,36 @@ def test_a_compact_core_of_a_sprawling_departure_is_not_a_splice(seed: int) -> N
     # the text (fill about a third of its box); the trimmed estimate confirmed a compact core
     # of it, which alone passed the shape test (both pages were false alarms).
     assert _noise_signals(_image(genuine_image("akta degraded", seed))) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "seed", "strength"),
+    [
+        ("kk photo", 23, "strong"),
+        ("kk photo", 28, "medium"),
+        ("kk photo", 24, "subtle"),
+        ("akta degraded", 25, "subtle"),
+        ("akta degraded", 29, "medium"),
+    ],
+)
+def test_a_paste_on_a_photographed_page_is_measured_against_the_page(
+    kind: str, seed: int, strength: str
+) -> None:
+    # The table around a photographed (or tilted) page has a texture of its own; measured with
+    # the page, it widened the page's spread of noise until these pastes no longer stood out.
+    [details] = _noise_signals(_image(_forged(kind, seed, strength)))
+    assert details["parameters"]["page_outline"] is True
+
+
+@pytest.mark.parametrize("seed", [3011, 3080])
+def test_small_print_on_a_phone_photo_is_not_noise(seed: int) -> None:
+    # Rows of names in a KK's table, too soft on a phone photo for the edge test: their strokes
+    # read as noise unless the ink and a ring around it are left out (both were false alarms).
+    rng = random.Random(seed)
+    family = generate_family(rng)
+    image = _image(render_kk(family, rng, form="photo").data)
+    assert _noise_signals(image) == []
+    assert _noise_signals_with(image, SpliceThresholds(ink_contrast=1e9)) != []  # no ink mask
 
 
 def test_the_noise_region_is_the_pasted_text_lines() -> None:
@@ -146,7 +181,7 @@ def test_the_verification_stage_runs_it_on_ktps_and_akta() -> None:
 
 
 def test_the_verification_stage_looks_for_noise_only_on_kk_photos() -> None:
-    assert "fraud.tamper.splice" in _stage_codes("kk", _forged("kk photo", 11, "medium"))
+    assert "fraud.tamper.splice" in _stage_codes("kk", _forged("kk photo", 22, "medium"))
     # a genuine photo whose table rules put edges at one grid phase along a row of tiles: the
     # grid map takes it for a foreign grid, and the stage does not run that map on a KK
     genuine = genuine_image("kk photo", 703)
