@@ -187,7 +187,7 @@ def _noise_map(
     # small print on a phone photo is too soft for the edge test: its strokes' Laplacian
     # would read as noise wherever the text is dense (found on a lightly blurred copy, so that a
     # noisy paste's own grain is not taken for ink)
-    softened = cv2.GaussianBlur(gray, (0, 0), 1.0)
+    softened = cv2.GaussianBlur(gray.astype(np.uint8), (0, 0), 1.0)  # whole grey levels
     ink = cv2.morphologyEx(softened, cv2.MORPH_BLACKHAT, _INK_KERNEL) >= thresholds.ink_contrast
     near_edge = cv2.dilate((edges >= 24).astype(np.uint8), np.ones((3, 3), np.uint8))
     near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8))
