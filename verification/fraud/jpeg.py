@@ -326,7 +326,7 @@ def jpeg_signals(
     parts = [((0, 0), gray, (0, 0))]
     for shift, patch in _shift_candidates(gray, own, thresholds):
         parts.append((shift, *_window(gray, shift, patch)))
-    best = None
+    best, weight = None, 0.0  # the heaviest region's part, and its tiles x score
     quad, outlined = None, False  # the photographed page's corners, found once if needed
     for shift, analysed, origin in parts:
         found_map = _lattice_map(analysed, own, thresholds)
@@ -338,10 +338,8 @@ def jpeg_signals(
         if found and not outlined:
             quad, outlined = document_quad(image), True
         found = [r for r in found if _on_page(r, origin, quad)]
-        if found and (
-            best is None or found[0].tiles * found[0].score > best[1][0].tiles * best[1][0].score
-        ):
-            best = (shift, found, quality, origin)
+        if found and found[0].tiles * found[0].score > weight:
+            best, weight = (shift, found, quality, origin), found[0].tiles * found[0].score
     if best is None:
         return []
     shift, found, quality, origin = best
