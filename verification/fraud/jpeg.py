@@ -9,9 +9,11 @@ table (the last save puts every coefficient on that lattice). A coefficient's la
 cos(2 pi c / Q): near 1 on the lattice, 0 on average off it. Per 32 x 32 tile, pooled over
 3 x 3 tiles, the fits of the active coefficients (0.6 <= |c / Q| <= 5.5) are summed; against
 the page's median fit at that quality, a tile gets a z score and an effect (mean excess fit).
-A tile departs when, at its best quality, both pass their thresholds; compact regions of
-departing tiles are reported as for splices. The page as a whole compressed twice moves the
-median, not a region. Tiles mostly covered by ink are left out: a QR code's modules cut block
+A tile departs when, at its best quality, both pass their thresholds and its own mean fit is
+positive (a page once saved as a JPEG and then as a PNG anti-fits the lattices between its
+quality's: its median there is strongly negative, and text that merely fits less badly is
+not on the lattice); compact regions of departing tiles are reported as for splices. The
+page as a whole compressed twice moves the median, not a region. Tiles mostly covered by ink are left out: a QR code's modules cut block
 after block at the same places, and their coefficients, the same in every block, fit some
 lattice (most of the false alarms on the benchmark's genuine akta and KK pages sat on it).
 On a photographed page, a region whose centre lies off the page (``document_quad``) is not
@@ -79,6 +81,8 @@ class JpegThresholds:
     z_score: float = 14.0  # lattice fit over the page's median, in standard errors (at 10,
     # 2.5% of genuine degraded akta and KK photos were flagged; at 14, none of 480)
     effect: float = 0.55  # ... and in mean cos per coefficient
+    min_fit: float = 0.1  # ... and its own mean cos at least this (not merely above a median
+    # that is negative: a PNG page once saved as a JPEG anti-fits the lattices in between)
     min_coefficients: int = 40  # active coefficients a pooled tile needs
     min_tiles: int = 6
     min_fill: float = 0.4
@@ -179,7 +183,11 @@ def _lattice_map(
             continue
         mean = np.where(valid, fit / np.maximum(count, 1), 0.0)
         median = float(np.median(mean[valid]))
-        z = np.where(valid, (fit - median * count) / np.sqrt(0.5 * count + 1e-6), 0.0)
+        # a tile on the lattice fits it: one that fits less badly than a page whose earlier
+        # save puts its coefficients at half steps of this lattice (a strongly negative
+        # median) is not on it
+        on = valid & (mean >= thresholds.min_fit)
+        z = np.where(on, (fit - median * count) / np.sqrt(0.5 * count + 1e-6), 0.0)
         if best is None or effect is None or quality is None:
             best, effect, quality = z, mean - median, np.full(z.shape, q)
         else:
@@ -358,6 +366,7 @@ def jpeg_signals(
                 "parameters": {
                     "qualities": [_QUALITIES[0], _QUALITIES[-1], 3],
                     "effect": thresholds.effect,
+                    "min_fit": thresholds.min_fit,
                     "min_coefficients": thresholds.min_coefficients,
                     "tile": TILE,
                     "min_tiles": thresholds.min_tiles,
