@@ -13,9 +13,10 @@ A tile departs when, at its best quality, both pass their thresholds and its own
 positive (a page once saved as a JPEG and then as a PNG anti-fits the lattices between its
 quality's: its median there is strongly negative, and text that merely fits less badly is
 not on the lattice); compact regions of departing tiles are reported as for splices. The
-page as a whole compressed twice moves the median, not a region. Tiles mostly covered by ink are left out: a QR code's modules cut block
-after block at the same places, and their coefficients, the same in every block, fit some
-lattice (most of the false alarms on the benchmark's genuine akta and KK pages sat on it).
+page as a whole compressed twice moves the median, not a region. Tiles mostly covered by ink
+are left out: a QR code's modules cut block after block at the same places, and their
+coefficients, the same in every block, fit some lattice (most of the false alarms on the
+benchmark's genuine akta and KK pages sat on it).
 On a photographed page, a region whose centre lies off the page (``document_quad``) is not
 reported: the table around it, a texture the phone compressed unevenly, fits some lattice
 now and then and carries nothing a reader relies on.

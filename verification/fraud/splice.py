@@ -160,7 +160,7 @@ def _trimmed_unit(share: float) -> float:
     return 6 * math.sqrt(2 / math.pi) * -math.expm1(-cut * cut / 2) / share
 
 
-def _on_page(image: Image, shape: tuple[int, ...]) -> np.ndarray | None:
+def _page_tiles(image: Image, shape: tuple[int, ...]) -> np.ndarray | None:
     """Per 16 px tile of a page of ``shape``: whether it lies inside a photographed or tilted
     document's outline, a tile's width from its edge (None when the document fills the
     picture). The table around a photographed page has a texture of its own; measured with
@@ -266,7 +266,7 @@ def phase_profiles(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _noise_signal(image: Image, gray: np.ndarray, thresholds: SpliceThresholds) -> Signal | None:
     sigma, trimmed, usable = _noise_map(gray, thresholds)
-    page = _on_page(image, gray.shape)
+    page = _page_tiles(image, gray.shape)
     if page is not None:
         usable &= page
     if usable.sum() < 20:
