@@ -29,12 +29,17 @@ needs ``resized_sharpness`` only, over ``resized_texture_factor`` times more pix
 the usual sharpness holds, because that is the resizing a photographed page's perspective gives
 two printings of one line (a KK photo's table rows differ by up to about 2 %, and their texture
 then passes the lower sharpness test in a few hundred pixels). A copy is reported when more
-than ``min_texture`` such pixels are found (four times that for shifts along the 8-pixel JPEG
-grid, where genuine block artefacts repeat exactly) over a region wider and taller than a
-glyph, whose shift takes it at least half its own size away (a region that matches itself a few
-pixels off is a periodic pattern, not a paste). A copy whose two places both lie in the outer
-``border`` of one page edge is not reported: an akta's ornamental strip repeats its motif
-there, pixel for pixel on a clean render, and nothing a reader relies on sits there.
+than ``min_texture`` such pixels are found (``jpeg_grid_factor`` times that for shifts along
+the 8-pixel JPEG grid, where genuine block artefacts repeat exactly) over a region wider and
+taller than a glyph, whose shift takes it at least half its own size away (a region that
+matches itself a few pixels off is a periodic pattern, not a paste). A copy whose two places
+both lie in the outer ``border`` of one page edge is not reported: an akta's ornamental strip
+repeats its motif there, pixel for pixel on a clean render, and nothing a reader relies on sits
+there. Nor is a copy whose transform finds sharply matching texture away from it nearly as
+densely as in it (``elsewhere``): a security background printed with a period, as a KTP's
+guilloche can be, matches itself at that shift wherever the background shows, a pasted copy
+only where it was pasted (along the JPEG grid, where block artefacts match sparsely all over a
+large photo, not as much texture away from it as in it).
 """
 
 from __future__ import annotations
@@ -74,7 +79,8 @@ class CopyMoveThresholds:
     descriptor_distance: float = 0.12  # RMS distance of unit-spread descriptors for a pair
     resized_distance: float = 0.2  # ... for a pair voting for a resized copy only
     min_votes: int = 6  # pairs agreeing on one shift for it to be a candidate
-    candidates: int = 6
+    candidates: int = 10  # most voted shifts verified (a KTP's guilloche and labels repeat
+    # at many shifts: a NIK group's copy, a dozen pairs, can rank below the sixth)
     min_shift: int = 24  # pixels: shorter shifts are periodic print, not a paste
     window: int = 9  # correlation window (pixels)
     min_correlation: float = 0.6  # residual correlation for a window to match
@@ -90,6 +96,10 @@ class CopyMoveThresholds:
     resized_cells: int = 4  # offset cells tried per scale
     resized_candidates: int = 5
     reach: int = 96  # pixels around a candidate's densest pairs its fitting pairs extend it
+    elsewhere: float = 0.3  # a match whose transform finds texture away from it at this share
+    # of its own density is the page's print repeating (a periodic security background)
+    elsewhere_grid: float = 1.0  # ... and on the JPEG grid, texture away from it this many times
+    # its own (the last save's block artefacts, sparse but all over a large photo)
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ class _Match:
     texture: int
     pairs: int
     needed: int  # the texture this match had to reach (more on the JPEG grid or resized)
+    matrix: tuple[tuple[float, float, float], tuple[float, float, float]]  # source -> copy
+    sharpness: float  # the sharpness its texture was held to
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -382,20 +394,21 @@ def _sharp_texture(
     roi: tuple[int, int, int, int],
     t: CopyMoveThresholds,
     sharpness: float,
-) -> np.ndarray:
-    """Windows that match at ``matrix`` and clearly less one pixel off: a smooth or periodic
-    pattern matches about as well beside the shift, a pasted copy only on it."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows that match at ``matrix`` and clearly less one pixel off (a smooth or periodic
+    pattern matches about as well beside the shift, a pasted copy only on it), and the windows
+    with texture to match on both sides."""
     correlation, usable = _correlation(gray, matrix, roi, t)
-    usable &= correlation >= t.min_correlation
-    if usable.sum() < max(1, t.min_texture):
-        return usable  # too little matches even before the sharpness test
+    matched = usable & (correlation >= t.min_correlation)
+    if matched.sum() < max(1, t.min_texture):
+        return matched, usable  # too little matches even before the sharpness test
     beside = np.full_like(correlation, -1.0)
     for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
         nudged = matrix.copy()
         nudged[:, 2] += (dx, dy)
         beside = np.maximum(beside, _correlation(gray, nudged, roi, t)[0])
-    sharp: np.ndarray = usable & (correlation - beside >= sharpness)
-    return sharp
+    sharp: np.ndarray = matched & (correlation - beside >= sharpness)
+    return sharp, usable
 
 
 def _verify(
@@ -436,7 +449,7 @@ def _verify(
     if roi[2] - roi[0] < t.window or roi[3] - roi[1] < t.window:
         return None
     needed = t.min_texture
-    if scale == 1.0 and matrix[0, 2] % 8 == 0 and matrix[1, 2] % 8 == 0:
+    if scale == 1.0 and _on_jpeg_grid(matrix):
         # a shift along the JPEG grid: genuine block artefacts repeat exactly there
         needed *= t.jpeg_grid_factor
     # a copy resized by a few per cent, compared at the warped place, is interpolated twice
@@ -445,7 +458,7 @@ def _verify(
     sharpness = t.sharpness
     if abs(scale - 1) >= t.min_resize:
         sharpness, needed = t.resized_sharpness, needed * t.resized_texture_factor
-    matched = _sharp_texture(gray, matrix, roi, t, sharpness)
+    matched, _ = _sharp_texture(gray, matrix, roi, t, sharpness)
     texture = int(matched.sum())
     if texture < max(1, needed):
         return None
@@ -466,6 +479,8 @@ def _verify(
         texture,
         len(s),
         needed,
+        (tuple(matrix[0]), tuple(matrix[1])),
+        sharpness,
     )
 
 
@@ -492,8 +507,51 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tu
             match.destination, size, t.border
         ):
             continue  # an ornamental border's motif repeated: nothing a reader relies on moved
+        if _repeats_elsewhere(gray, match, t):
+            continue  # the background's pattern is periodic at this shift: the print, not a copy
         found.append(match)
     return found, factor, size
+
+
+def _repeats_elsewhere(gray: Image, match: _Match, t: CopyMoveThresholds) -> bool:
+    """Whether the match's transform finds sharply matching texture away from it about as
+    densely as in it (``elsewhere`` of its density, over at least as much usable texture): a
+    security background printed with a period (a KTP's guilloche can repeat across the card
+    pixel for pixel) matches itself at that shift wherever the background shows, a pasted copy
+    only where it was pasted. On the JPEG grid the last save's block artefacts match sparsely
+    but all over a large photo: there the texture away from it must stay below its own
+    (``elsewhere_grid`` times). Away means outside the source box grown by its larger side
+    (``reach`` at least: a copy can run past the box its sharp windows gave), over the part of
+    the page the transform maps onto the page."""
+    height, width = gray.shape[:2]
+    matrix = np.array(match.matrix, np.float64)
+    corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float64)
+    back = (corners - matrix[:, 2]) @ np.linalg.inv(matrix[:, :2]).T  # the page, mapped back
+    x0, y0 = np.maximum(back.min(axis=0), 0).astype(int)
+    x1, y1 = np.minimum(np.ceil(back.max(axis=0)), (width, height)).astype(int)
+    if x1 - x0 < t.window or y1 - y0 < t.window:
+        return False
+    sharp, usable = _sharp_texture(gray, matrix, (x0, y0, x1, y1), t, match.sharpness)
+    bx0, by0, bx1, by1 = (v - o for v, o in zip(match.source, (x0, y0, x0, y0), strict=True))
+    grow = max(t.reach, bx1 - bx0, by1 - by0)
+    near = (slice(max(0, by0 - grow), max(0, by1 + grow)),
+            slice(max(0, bx0 - grow), max(0, bx1 + grow)))  # fmt: skip
+    inside = (slice(max(0, by0), max(0, by1)), slice(max(0, bx0), max(0, bx1)))
+    own, own_usable = int(sharp[inside].sum()), int(usable[inside].sum())
+    far = int(sharp.sum()) - int(sharp[near].sum())
+    far_usable = int(usable.sum()) - int(usable[near].sum())
+    if own and _on_jpeg_grid(matrix) and far >= t.elsewhere_grid * own:
+        return True  # the last save's block artefacts, matching themselves all over the page
+    if own == 0 or far_usable < own_usable:
+        return False  # too little page away from the match to tell
+    return far / far_usable >= t.elsewhere * own / own_usable
+
+
+def _on_jpeg_grid(matrix: np.ndarray) -> bool:
+    """Whether a transform is a shift by multiples of 8 both ways: where a JPEG page's block
+    artefacts repeat exactly."""
+    shift = matrix[:, 2]
+    return bool(np.allclose(matrix[:, :2], np.eye(2)) and np.all(shift % 8 == 0))
 
 
 def _in_border(box: tuple[int, int, int, int], size: tuple[int, int], border: float) -> bool:
@@ -554,6 +612,9 @@ def copy_move_signals(
                 "resized_texture_factor": t.resized_texture_factor,
                 "jpeg_grid_factor": t.jpeg_grid_factor,
                 "border": t.border,
+                "candidates": t.candidates,
+                "elsewhere": t.elsewhere,
+                "elsewhere_grid": t.elsewhere_grid,
                 "analysis_reduction": factor,
             },
             "score": match.texture,

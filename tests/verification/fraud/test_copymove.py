@@ -241,3 +241,48 @@ def test_a_copy_within_a_page_edge_margin_is_not_reported() -> None:
     assert copy_move_signals(image) == []
     [(_, details)] = copy_move_signals(image, CopyMoveThresholds(border=0.0))
     assert details["regions"]["source"][0] > 0.94 and details["shift_px"] == [0, shift]
+
+
+def test_a_security_background_that_repeats_across_the_card_is_not_a_copy() -> None:
+    # this card's guilloche repeats 431 px further down, pixel for pixel: above its NIK the
+    # background matched itself sharply over 8000 pixels and the card was flagged, but at that
+    # shift it matches as densely everywhere else the background shows, a paste only in place
+    image = _image(_genuine("ktp", 79)[0])
+    assert copy_move_signals(image) == []
+    [(_, details)] = copy_move_signals(image, CopyMoveThresholds(elsewhere=float("inf")))
+    assert [abs(v) for v in details["shift_px"]] == [0, 431]
+    assert details["parameters"]["elsewhere"] == float("inf")
+
+
+@pytest.mark.parametrize("seed", [3, 223])
+def test_block_artefacts_repeating_along_the_jpeg_grid_are_not_a_copy(seed: int) -> None:
+    # phone photos whose last save's 8 x 8 blocks matched themselves at a shift along the grid
+    # over 1000-1900 pixels (four times the texture a copy needs), and as much again, sparsely,
+    # all over the rest of the page
+    image = _image(_genuine("kk photo", seed)[0])
+    assert copy_move_signals(image) == []
+    [(_, details), *_] = copy_move_signals(image, CopyMoveThresholds(elsewhere_grid=float("inf")))
+    assert all(v % 8 == 0 for v in details["shift_px"])
+    assert details["score"] >= details["threshold"] == 4 * CopyMoveThresholds().min_texture
+
+
+def test_a_copy_along_the_jpeg_grid_is_still_found() -> None:
+    # shifted by (-248, 144), both multiples of 8: the card's own block artefacts do not match
+    # away from it, so the texture it shows (1759 pixels, four times a copy's) stands
+    data, rng = _genuine("ktp degraded", 116)
+    forged, done = forge_copy_move(_image(data), rng, strength="brightened")
+    [(_, details)] = copy_move_signals(forged)
+    shift = (done.destination[0] - done.source[0], done.destination[1] - done.source[1])
+    assert [abs(v) for v in details["shift_px"]] == [abs(v) for v in shift] == [248, 144]
+
+
+@pytest.mark.parametrize("seed", [6, 38])
+def test_a_nik_group_copy_outvoted_by_the_cards_own_repeats_is_verified(seed: int) -> None:
+    # a copied NIK digit group gives a dozen pairs; the card's labels and guilloche repeat at
+    # more shifts with more votes, and the copy's shift ranked below the sixth
+    data, rng = _genuine("ktp", seed)
+    forged, done = forge_copy_move(_image(data), rng, strength="digits")
+    assert copy_move_signals(forged, CopyMoveThresholds(candidates=6)) == []
+    [(_, details), *_] = copy_move_signals(forged)
+    shift = (done.destination[0] - done.source[0], done.destination[1] - done.source[1])
+    assert all(abs(abs(a) - abs(b)) <= 2 for a, b in zip(details["shift_px"], shift, strict=True))
