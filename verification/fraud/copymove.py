@@ -449,7 +449,7 @@ def _verify(
     if roi[2] - roi[0] < t.window or roi[3] - roi[1] < t.window:
         return None
     needed = t.min_texture
-    if scale == 1.0 and _on_jpeg_grid(matrix):
+    if _on_jpeg_grid(matrix):
         # a shift along the JPEG grid: genuine block artefacts repeat exactly there
         needed *= t.jpeg_grid_factor
     # a copy resized by a few per cent, compared at the warped place, is interpolated twice
@@ -484,7 +484,9 @@ def _verify(
     )
 
 
-def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tuple[int, int]]:
+def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, Image]:
+    """The copies whose texture and geometry pass, the analysis's reduction factor and the
+    grey image analysed."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     gray, factor = _reduced(gray, t.max_pixels)
     points, features = _anchors(gray, t)
@@ -507,10 +509,8 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, tu
             match.destination, size, t.border
         ):
             continue  # an ornamental border's motif repeated: nothing a reader relies on moved
-        if _repeats_elsewhere(gray, match, t):
-            continue  # the background's pattern is periodic at this shift: the print, not a copy
         found.append(match)
-    return found, factor, size
+    return found, factor, gray
 
 
 def _repeats_elsewhere(gray: Image, match: _Match, t: CopyMoveThresholds) -> bool:
@@ -582,15 +582,20 @@ def copy_move_signals(
     """``fraud.tamper.copy_move`` signals: one per pair of regions whose background texture
     is duplicated, strongest first (at most three)."""
     t = thresholds
-    found, factor, size = _matches(image, t)
+    found, factor, gray = _matches(image, t)
+    size = (gray.shape[1], gray.shape[0])
     found.sort(key=lambda m: -m.texture)
     kept: list[_Match] = []
-    for match in found:  # one copy seen twice (at a shift and resized, or two scales): once
-        if not any(_same_copy(match, k, t.reach) for k in kept):
-            kept.append(match)
-    found = kept
+    for match in found:
+        if len(kept) == 3:
+            break
+        if any(_same_copy(match, k, t.reach) for k in kept):
+            continue  # one copy seen twice (at a shift and resized, or two scales): once
+        if _repeats_elsewhere(gray, match, t):
+            continue  # the background's pattern is periodic at this shift: the print, not a copy
+        kept.append(match)
     signals: list[Signal] = []
-    for match in found[:3]:
+    for match in kept:
         details: dict[str, Any] = {
             "method": "anchor-patch matching (FLANN on 4x4 cell-mean descriptors) with "
             "shift voting and (scale, translation) voting for resized copies (RANSAC "
