@@ -31,7 +31,9 @@ blocks and the best few again on all; the best shift, if its best tiles stand ou
 median tile (``shift_score``), has its full lattice tested too, on that grid, over its patch
 of best-fitting tiles and as much again on every side (8 tiles at least: enough page around
 it to set the median fit). On a shifted grid a tile needs a smaller effect: the last save, on
-the page's grid, moves every coefficient of a shifted block off its lattice a little.
+the page's grid, moves every coefficient of a shifted block off its lattice a little. A region
+found there was compressed on a grid of its own and placed at an offset: a pasted block, so it
+is reported as a splice (``fraud.tamper.splice``, by its JPEG grid) as well.
 Limit: where a region's block means fit no better than a page's texture does (text-only
 regions on a KTP, a KK photo's table), its shift is not found and the region is missed.
 """
@@ -322,7 +324,9 @@ def jpeg_signals(
     data: bytes, image: Image, thresholds: JpegThresholds = JpegThresholds()
 ) -> list[Signal]:
     """``fraud.tamper.jpeg`` signals: a compact region whose JPEG quantisation history is not
-    the rest of the page's, on the page's grid or on the likeliest shifted grid."""
+    the rest of the page's, on the page's grid or on the likeliest shifted grid; a region found
+    on a shifted grid was compressed on its own and pasted at an offset, and is a
+    ``fraud.tamper.splice`` signal too (the same region and measurement)."""
     gray = tiled_gray(image)
     if gray.shape[0] < 8 * TILE or gray.shape[1] < 8 * TILE:
         return []
@@ -354,43 +358,56 @@ def jpeg_signals(
     shift, found, quality, origin = best
     top = found[0]
     inside = quality[top.y : top.y + top.height, top.x : top.x + top.width]
-    return [
-        (
-            "fraud.tamper.jpeg",
-            {
-                "method": "double quantisation: per 32 px tile (3 x 3 pooled), the fit of "
-                "low-frequency DCT coefficients to the lattice of standard tables at "
-                "qualities 25-76, against the median fit around it (z score and effect), on "
-                "the page's 8 x 8 grid (the whole page) and on the shifted grid where a "
-                "patch's block means fit a DC step best (the patch and as much again on every "
-                "side)",
-                "parameters": {
-                    "qualities": [_QUALITIES[0], _QUALITIES[-1], 3],
-                    "effect": thresholds.effect,
-                    "min_fit": thresholds.min_fit,
-                    "min_coefficients": thresholds.min_coefficients,
-                    "tile": TILE,
-                    "min_tiles": thresholds.min_tiles,
-                    "min_fill": thresholds.min_fill,
-                    "max_fraction": thresholds.max_fraction,
-                    "max_ink": thresholds.max_ink,
-                    "shifts": thresholds.shifts,
-                    "shifted_effect": thresholds.shifted_effect,
-                    "shift_score": thresholds.shift_score,
-                    "rough_stride": thresholds.rough_stride,
-                    "shortlist": thresholds.shortlist,
+    details = {
+        "method": "double quantisation: per 32 px tile (3 x 3 pooled), the fit of "
+        "low-frequency DCT coefficients to the lattice of standard tables at "
+        "qualities 25-76, against the median fit around it (z score and effect), on "
+        "the page's 8 x 8 grid (the whole page) and on the shifted grid where a "
+        "patch's block means fit a DC step best (the patch and as much again on every "
+        "side)",
+        "parameters": {
+            "qualities": [_QUALITIES[0], _QUALITIES[-1], 3],
+            "effect": thresholds.effect,
+            "min_fit": thresholds.min_fit,
+            "min_coefficients": thresholds.min_coefficients,
+            "tile": TILE,
+            "min_tiles": thresholds.min_tiles,
+            "min_fill": thresholds.min_fill,
+            "max_fraction": thresholds.max_fraction,
+            "max_ink": thresholds.max_ink,
+            "shifts": thresholds.shifts,
+            "shifted_effect": thresholds.shifted_effect,
+            "shift_score": thresholds.shift_score,
+            "rough_stride": thresholds.rough_stride,
+            "shortlist": thresholds.shortlist,
+        },
+        "score": round(top.score, 3),
+        "threshold": thresholds.z_score,
+        "earlier_quality": int(np.median(inside)),
+        "file_quality": file_quality(data),
+        "grid_shift": list(shift),
+        "box": top.box(gray.shape, origin),
+        "regions": [r.box(gray.shape, origin) for r in found[:5]],
+        "tiles": top.tiles,
+    }
+    signals: list[Signal] = [("fraud.tamper.jpeg", details)]
+    if shift != (0, 0):
+        # compressed on a grid of its own, then placed where that grid is not the page's:
+        # a pasted block (a splice by its JPEG grid), seen by the same measurement
+        signals.append(
+            (
+                "fraud.tamper.splice",
+                {
+                    **details,
+                    "method": "foreign JPEG grid: the region's low-frequency DCT coefficients "
+                    "sit on a quantisation lattice on an 8 x 8 grid shifted from the page's "
+                    "(the regional JPEG analysis on the shifted grid where a patch's block "
+                    "means fit a DC step best): a block compressed on its own and pasted at "
+                    "an offset",
                 },
-                "score": round(top.score, 3),
-                "threshold": thresholds.z_score,
-                "earlier_quality": int(np.median(inside)),
-                "file_quality": file_quality(data),
-                "grid_shift": list(shift),
-                "box": top.box(gray.shape, origin),
-                "regions": [r.box(gray.shape, origin) for r in found[:5]],
-                "tiles": top.tiles,
-            },
+            )
         )
-    ]
+    return signals
 
 
 def jpeg_findings(
@@ -402,8 +419,11 @@ def jpeg_findings(
         document=document,
         sha256=sha256,
         ctx=ctx,
-        message=lambda _, d: (
+        message=lambda code, d: (
             f"a region of {d['tiles']} tiles carries another JPEG compression history"
+            if code == "fraud.tamper.jpeg"
+            else f"a region of {d['tiles']} tiles was pasted: its JPEG grid is shifted by "
+            f"{d['grid_shift'][0]}, {d['grid_shift'][1]} pixels from the page's"
         ),
     )
 

@@ -118,8 +118,8 @@ FOUND = [
 @pytest.mark.parametrize(("kind", "seed", "strength"), FOUND)
 def test_a_recompressed_region_is_found(kind: str, seed: int, strength: str) -> None:
     data = _forged(kind, seed, strength)
-    [(code, details)] = jpeg_signals(data, _image(data))
-    assert code == "fraud.tamper.jpeg"
+    [(code, details)] = jpeg_signals(data, _image(data))  # on the page's grid: not a splice
+    assert code == "fraud.tamper.jpeg" and details["grid_shift"] == [0, 0]
     x0, y0, x1, y1 = details["box"]
     assert 0 < x0 < x1 < 1 and 0 < y0 < y1 < 1
     assert details["score"] >= details["threshold"]
@@ -151,8 +151,11 @@ SHIFTED = [
 @pytest.mark.parametrize(("kind", "seed", "strength"), SHIFTED)
 def test_a_region_on_a_shifted_grid_is_found(kind: str, seed: int, strength: str) -> None:
     data = _forged(kind, seed, strength)
-    [(_, details)] = jpeg_signals(data, _image(data))
-    assert details["grid_shift"] == list(_drawn_shift(seed))
+    [(code, details), (pasted, as_splice)] = jpeg_signals(data, _image(data))
+    assert code == "fraud.tamper.jpeg" and details["grid_shift"] == list(_drawn_shift(seed))
+    # compressed on its own grid and placed at an offset: a pasted block, the same region
+    assert pasted == "fraud.tamper.splice" and "foreign JPEG grid" in as_splice["method"]
+    assert as_splice["box"] == details["box"] and as_splice["grid_shift"] == details["grid_shift"]
     assert details["score"] >= details["threshold"] and 25 <= details["earlier_quality"] <= 76
     x0, y0, x1, y1 = details["box"]
     assert 0.1 < x0 < x1 < 0.9 and 0.1 < y0 < y1 < 0.9  # the forger's region is mid-page
@@ -203,6 +206,16 @@ def test_the_finding_and_its_evidence() -> None:
     assert finding.code == "fraud.tamper.jpeg" and finding.evidence.box is not None
     shown = jpeg_evidence(image, jpeg_signals(data, image))
     assert shown.shape == image.shape and bool(np.any(shown != image))
+
+
+def test_a_shifted_regions_splice_finding_names_the_offset() -> None:
+    data = _forged("kk photo", 28, "medium")  # its region's grid is shifted by (2, 2)
+    image = _image(data)
+    ctx = check_context(default_policy())
+    found = jpeg_findings(data, image, document="kk", sha256="cd" * 32, ctx=ctx)
+    assert [f.code for f in found] == ["fraud.tamper.jpeg", "fraud.tamper.splice"]
+    assert "shifted by 2, 2 pixels" in found[1].message
+    assert found[1].evidence.box == found[0].evidence.box is not None
 
 
 def test_the_verification_stage_runs_it() -> None:
