@@ -35,8 +35,8 @@ taller than a glyph, whose shift takes it at least half its own size away (a reg
 matches itself a few pixels off is a periodic pattern, not a paste). A copy whose two places
 both lie in the outer ``border`` of one page edge is not reported: an akta's ornamental strip
 repeats its motif there, pixel for pixel on a clean render, and nothing a reader relies on sits
-there. Nor is a copy whose transform finds sharply matching texture away from it nearly as
-densely as in it (``elsewhere``): a security background printed with a period, as a KTP's
+there. Nor is a copy whose transform finds matching texture away from it nearly as densely
+as in it (``elsewhere``): a security background printed with a period, as a KTP's
 guilloche can be, matches itself at that shift wherever the background shows, a pasted copy
 only where it was pasted (along the JPEG grid, where block artefacts match sparsely all over a
 large photo, not as much texture away from it as in it).
@@ -514,15 +514,15 @@ def _matches(image: Image, t: CopyMoveThresholds) -> tuple[list[_Match], int, Im
 
 
 def _repeats_elsewhere(gray: Image, match: _Match, t: CopyMoveThresholds) -> bool:
-    """Whether the match's transform finds sharply matching texture away from it about as
-    densely as in it (``elsewhere`` of its density, over at least as much usable texture): a
-    security background printed with a period (a KTP's guilloche can repeat across the card
-    pixel for pixel) matches itself at that shift wherever the background shows, a pasted copy
-    only where it was pasted. On the JPEG grid the last save's block artefacts match sparsely
-    but all over a large photo: there the texture away from it must stay below its own
-    (``elsewhere_grid`` times). Away means outside the source box grown by its larger side
-    (``reach`` at least: a copy can run past the box its sharp windows gave), over the part of
-    the page the transform maps onto the page."""
+    """Whether the match's transform finds matching texture away from it about as densely as
+    in it (windows correlating at ``min_correlation``: ``elsewhere`` of its density, over at
+    least as much usable texture): a security background printed with a period (a KTP's
+    guilloche can repeat across the card pixel for pixel) matches itself at that shift wherever
+    the background shows, a pasted copy only where it was pasted. On the JPEG grid the last
+    save's block artefacts match sparsely but all over a large photo: there the sharply matching
+    texture away from it must stay below its own (``elsewhere_grid`` times). Away means outside
+    the source box grown by its larger side (``reach`` at least: a copy can run past the box its
+    sharp windows gave), over the part of the page the transform maps onto the page."""
     height, width = gray.shape[:2]
     matrix = np.array(match.matrix, np.float64)
     corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float64)
@@ -531,17 +531,23 @@ def _repeats_elsewhere(gray: Image, match: _Match, t: CopyMoveThresholds) -> boo
     x1, y1 = np.minimum(np.ceil(back.max(axis=0)), (width, height)).astype(int)
     if x1 - x0 < t.window or y1 - y0 < t.window:
         return False
-    sharp, usable = _sharp_texture(gray, matrix, (x0, y0, x1, y1), t, match.sharpness)
+    roi = (int(x0), int(y0), int(x1), int(y1))
     bx0, by0, bx1, by1 = (v - o for v, o in zip(match.source, (x0, y0, x0, y0), strict=True))
     grow = max(t.reach, bx1 - bx0, by1 - by0)
     near = (slice(max(0, by0 - grow), max(0, by1 + grow)),
             slice(max(0, bx0 - grow), max(0, bx1 + grow)))  # fmt: skip
     inside = (slice(max(0, by0), max(0, by1)), slice(max(0, bx0), max(0, bx1)))
-    own, own_usable = int(sharp[inside].sum()), int(usable[inside].sum())
-    far = int(sharp.sum()) - int(sharp[near].sum())
-    far_usable = int(usable.sum()) - int(usable[near].sum())
-    if own and _on_jpeg_grid(matrix) and far >= t.elsewhere_grid * own:
-        return True  # the last save's block artefacts, matching themselves all over the page
+
+    def own_and_far(mask: np.ndarray) -> tuple[int, int]:
+        return int(mask[inside].sum()), int(mask.sum()) - int(mask[near].sum())
+
+    if _on_jpeg_grid(matrix):
+        own, far = own_and_far(_sharp_texture(gray, matrix, roi, t, match.sharpness)[0])
+        if own and far >= t.elsewhere_grid * own:
+            return True  # the last save's block artefacts, matching themselves all over the page
+    correlation, usable = _correlation(gray, matrix, roi, t)
+    own, far = own_and_far(usable & (correlation >= t.min_correlation))
+    own_usable, far_usable = own_and_far(usable)
     if own == 0 or far_usable < own_usable:
         return False  # too little page away from the match to tell
     return far / far_usable >= t.elsewhere * own / own_usable
