@@ -112,7 +112,6 @@ class _Match:
     pairs: int
     needed: int  # the texture this match had to reach (more on the JPEG grid or resized)
     matrix: tuple[tuple[float, float, float], tuple[float, float, float]]  # source -> copy
-    sharpness: float  # the sharpness its texture was held to
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -394,21 +393,20 @@ def _sharp_texture(
     roi: tuple[int, int, int, int],
     t: CopyMoveThresholds,
     sharpness: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Windows that match at ``matrix`` and clearly less one pixel off (a smooth or periodic
-    pattern matches about as well beside the shift, a pasted copy only on it), and the windows
-    with texture to match on both sides."""
+) -> np.ndarray:
+    """Windows that match at ``matrix`` and clearly less one pixel off: a smooth or periodic
+    pattern matches about as well beside the shift, a pasted copy only on it."""
     correlation, usable = _correlation(gray, matrix, roi, t)
     matched = usable & (correlation >= t.min_correlation)
     if matched.sum() < max(1, t.min_texture):
-        return matched, usable  # too little matches even before the sharpness test
+        return matched  # too little matches even before the sharpness test
     beside = np.full_like(correlation, -1.0)
     for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
         nudged = matrix.copy()
         nudged[:, 2] += (dx, dy)
         beside = np.maximum(beside, _correlation(gray, nudged, roi, t)[0])
     sharp: np.ndarray = matched & (correlation - beside >= sharpness)
-    return sharp, usable
+    return sharp
 
 
 def _verify(
@@ -458,7 +456,7 @@ def _verify(
     sharpness = t.sharpness
     if abs(scale - 1) >= t.min_resize:
         sharpness, needed = t.resized_sharpness, needed * t.resized_texture_factor
-    matched, _ = _sharp_texture(gray, matrix, roi, t, sharpness)
+    matched = _sharp_texture(gray, matrix, roi, t, sharpness)
     texture = int(matched.sum())
     if texture < max(1, needed):
         return None
@@ -480,7 +478,6 @@ def _verify(
         len(s),
         needed,
         (tuple(matrix[0]), tuple(matrix[1])),
-        sharpness,
     )
 
 
@@ -542,7 +539,8 @@ def _repeats_elsewhere(gray: Image, match: _Match, t: CopyMoveThresholds) -> boo
         return int(mask[inside].sum()), int(mask.sum()) - int(mask[near].sum())
 
     if _on_jpeg_grid(matrix):
-        own, far = own_and_far(_sharp_texture(gray, matrix, roi, t, match.sharpness)[0])
+        # a plain shift: held to the usual sharpness, as in ``_verify``
+        own, far = own_and_far(_sharp_texture(gray, matrix, roi, t, t.sharpness))
         if own and far >= t.elsewhere_grid * own:
             return True  # the last save's block artefacts, matching themselves all over the page
     correlation, usable = _correlation(gray, matrix, roi, t)
