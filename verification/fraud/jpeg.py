@@ -13,8 +13,13 @@ A tile departs when, at its best quality, both pass their thresholds and its own
 positive (a page once saved as a JPEG and then as a PNG anti-fits the lattices between its
 quality's: its median there is strongly negative, and text that merely fits less badly is
 not on the lattice); compact regions of departing tiles are reported as for splices. The
-page as a whole compressed twice moves the median, not a region. Tiles mostly covered by ink
-are left out: a QR code's modules cut block after block at the same places, and their
+page as a whole compressed twice moves the median, not a region; but a page saved as a
+whole at a low quality (a degraded scan) fits that lattice most strongly where it has most
+texture, a guilloche or a table, and that patch can stand out nearly as a region does. Below
+the page-wide thresholds, a region on the page's grid is still reported when its lattice is
+the page's alone (``_local_regions``): a pasted region fits its quality where it was pasted
+and nowhere else, a page compressed earlier fits it wherever it has texture. Tiles mostly
+covered by ink are left out: a QR code's modules cut block after block at the same places, and their
 coefficients, the same in every block, fit some lattice (most of the false alarms on the
 benchmark's genuine akta and KK pages sat on it).
 On a photographed page, a region whose centre lies off the page (``document_quad``) is not
@@ -41,6 +46,7 @@ regions on a KTP, a KK photo's table), its shift is not found and the region is 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -98,6 +104,14 @@ class JpegThresholds:
     shortlist: int = 6  # ... and the best this many again on every block
     shift_score: float = 6.0  # a shift's DC fit (best tiles over its median tile) needs this
     # to have its lattice tested (genuine pages' best shift: median 4.4, 99th percentile 8.2)
+    # A region on the page's grid whose quality's lattice fits nowhere else on the page (a
+    # page compressed earlier, as a whole, fits it wherever it has texture) needs less:
+    local_z: float = 12.0
+    local_effect: float = 0.2
+    local_tiles: int = 5
+    local_elsewhere: float = 0.01  # the share of the page's tested tiles away from it (two
+    # tiles around it left out) that fit its quality at all (z above fits_at)
+    fits_at: float = 3.0
 
 
 def _table(quality: int) -> np.ndarray:
@@ -152,10 +166,15 @@ def _pool(per_tile: np.ndarray) -> np.ndarray:
     return pooled
 
 
-def _lattice_map(
-    gray: np.ndarray, own: np.ndarray | None, thresholds: JpegThresholds
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Per tile: the best z score over the candidate qualities, its effect and its quality."""
+def _quality_fits(
+    gray: np.ndarray,
+    own: np.ndarray | None,
+    thresholds: JpegThresholds,
+    qualities: tuple[int, ...] = _QUALITIES,
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per candidate quality (those whose steps are coarse enough to test): the quality, and per
+    tile its z score, its effect (the mean fit over the page's median) and whether it holds
+    enough active coefficients to be tested."""
     low = _block_dct(gray)[..., _LOW]
     by, bx, per = low.shape[0], low.shape[1], TILE // 8
     tiles = (by // per, bx // per)
@@ -168,8 +187,7 @@ def _lattice_map(
     textured &= inked.ravel()[tile_of] == 0
     low, tile_of = low[textured], tile_of[textured]
     finest = own[_LOW] if own is not None else np.ones(int(_LOW.sum()), np.float32)
-    best = effect = quality = None
-    for q in _QUALITIES:
+    for q in qualities:
         steps = _table(q)[_LOW]
         usable = (steps >= 4) & (steps >= 1.5 * finest)
         if usable.sum() < 3:
@@ -191,12 +209,21 @@ def _lattice_map(
         # median) is not on it
         on = valid & (mean >= thresholds.min_fit)
         z = np.where(on, (fit - median * count) / np.sqrt(0.5 * count + 1e-6), 0.0)
+        yield q, z, mean - median, valid
+
+
+def _lattice_map(
+    gray: np.ndarray, own: np.ndarray | None, thresholds: JpegThresholds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per tile: the best z score over the candidate qualities, its effect and its quality."""
+    best = effect = quality = None
+    for q, z, excess, _ in _quality_fits(gray, own, thresholds):
         if best is None or effect is None or quality is None:
-            best, effect, quality = z, mean - median, np.full(z.shape, q)
+            best, effect, quality = z, excess, np.full(z.shape, q)
         else:
             better = z > best
             best = np.where(better, z, best)
-            effect = np.where(better, mean - median, effect)
+            effect = np.where(better, excess, effect)
             quality = np.where(better, q, quality)
     if best is None or effect is None or quality is None:
         return None
@@ -307,6 +334,43 @@ def _window(
     return gray[top : y1 * TILE + dy, left : x1 * TILE + dx], (left, top)
 
 
+def _local_regions(
+    gray: np.ndarray,
+    own: np.ndarray | None,
+    lattice: tuple[np.ndarray, np.ndarray, np.ndarray],
+    thresholds: JpegThresholds,
+) -> list[tuple[Region, float]]:
+    """Regions below the page-wide thresholds whose lattice is the page's alone, each with the
+    share of the page's tested tiles away from it that fit its quality.
+
+    A page compressed earlier as a whole (a degraded scan, a photo sent through a messaging
+    app) fits that quality's lattice wherever it has texture, most strongly where it has most:
+    a guilloche, a table; its strongest patch is a region only by degree. A region pasted from
+    a copy compressed at another quality is on that lattice alone: away from it, the page does
+    not fit it at all. Such a region is reported at ``local_z`` and ``local_effect``, when at
+    most ``local_elsewhere`` of the tested tiles away from it fit its quality (z above
+    ``fits_at``) and it covers ``local_tiles`` tiles at least."""
+    z, effect, quality = lattice
+    shape = SpliceThresholds(
+        min_tiles=thresholds.local_tiles,
+        min_fill=thresholds.min_fill,
+        max_fraction=thresholds.max_fraction,
+    )
+    flagged = (z >= thresholds.local_z) & (effect >= thresholds.local_effect)
+    kept = []
+    for region in regions(flagged, z, shape)[:3]:
+        inside = np.zeros(z.shape, bool)
+        inside[region.y : region.y + region.height, region.x : region.x + region.width] = True
+        values, counts = np.unique(quality[inside & flagged], return_counts=True)
+        mode = int(values[np.argmax(counts)])
+        away = ~cv2.dilate(inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        for _, fit, _, tested in _quality_fits(gray, own, thresholds, (mode,)):
+            share = float((fit[away] > thresholds.fits_at).sum()) / max(1, int(tested[away].sum()))
+            if share <= thresholds.local_elsewhere:
+                kept.append((region, share))
+    return kept
+
+
 def _on_page(region: Region, origin: tuple[int, int], quad: np.ndarray | None) -> bool:
     """Whether a region's centre lies on the document: a photographed page's table around it
     (a wood or cloth texture the phone compressed unevenly) carries nothing a reader relies
@@ -340,23 +404,32 @@ def jpeg_signals(
     for shift, patch in _shift_candidates(gray, own, thresholds):
         parts.append((shift, *_window(gray, shift, patch)))
     best, weight = None, 0.0  # the heaviest region's part, and its tiles x score
-    quad, outlined = None, False  # the photographed page's corners, found once if needed
+    outline: list[np.ndarray | None] = []  # the photographed page's corners, found once
+
+    def on_page(
+        found: Sequence[tuple[Region, float | None]],
+    ) -> list[tuple[Region, float | None]]:
+        if found and not outline:
+            outline.append(document_quad(image))
+        return [(r, share) for r, share in found if _on_page(r, origin, outline[0])]
+
     for shift, analysed, origin in parts:
-        found_map = _lattice_map(analysed, own, thresholds)
-        if found_map is None:
+        lattice = _lattice_map(analysed, own, thresholds)
+        if lattice is None:
             continue
-        z, effect, quality = found_map
+        z, effect, quality = lattice
         least = thresholds.effect if shift == (0, 0) else thresholds.shifted_effect
-        found = regions((z >= thresholds.z_score) & (effect >= least), z, shape)
-        if found and not outlined:
-            quad, outlined = document_quad(image), True
-        found = [r for r in found if _on_page(r, origin, quad)]
-        if found and found[0].tiles * found[0].score > weight:
-            best, weight = (shift, found, quality, origin), found[0].tiles * found[0].score
+        found = on_page(
+            [(r, None) for r in regions((z >= thresholds.z_score) & (effect >= least), z, shape)]
+        )
+        if not found and shift == (0, 0):
+            found = on_page(_local_regions(analysed, own, lattice, thresholds))
+        if found and found[0][0].tiles * found[0][0].score > weight:
+            best, weight = (shift, found, quality, origin), found[0][0].tiles * found[0][0].score
     if best is None:
         return []
     shift, found, quality, origin = best
-    top = found[0]
+    top, elsewhere = found[0]
     inside = quality[top.y : top.y + top.height, top.x : top.x + top.width]
     details = {
         "method": "double quantisation: per 32 px tile (3 x 3 pooled), the fit of "
@@ -380,6 +453,11 @@ def jpeg_signals(
             "shift_score": thresholds.shift_score,
             "rough_stride": thresholds.rough_stride,
             "shortlist": thresholds.shortlist,
+            "local_z": thresholds.local_z,
+            "local_effect": thresholds.local_effect,
+            "local_tiles": thresholds.local_tiles,
+            "local_elsewhere": thresholds.local_elsewhere,
+            "fits_at": thresholds.fits_at,
         },
         "score": round(top.score, 3),
         "threshold": thresholds.z_score,
@@ -387,9 +465,13 @@ def jpeg_signals(
         "file_quality": file_quality(data),
         "grid_shift": list(shift),
         "box": top.box(gray.shape, origin),
-        "regions": [r.box(gray.shape, origin) for r in found[:5]],
+        "regions": [r.box(gray.shape, origin) for r, _ in found[:5]],
         "tiles": top.tiles,
     }
+    if elsewhere is not None:
+        # found by the local rule: its lattice fits nowhere else on the page
+        details["threshold"] = thresholds.local_z
+        details["elsewhere"] = round(elsewhere, 4)
     signals: list[Signal] = [("fraud.tamper.jpeg", details)]
     if shift != (0, 0):
         # compressed on a grid of its own, then placed where that grid is not the page's:
