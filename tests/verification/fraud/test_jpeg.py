@@ -189,6 +189,9 @@ SHIFTED = [
     ("akta degraded", 32, "subtle"),  # (2, 2)
     ("ktp clean", 36, "subtle"),  # (1, 4)
     ("kk photo", 39, "subtle"),  # (4, 0): shifted rows, aligned columns
+    # (5, 7): its shift ranked below the shortlist on every 4th block (on every 2nd it is
+    # first), and its region's lattice fits below the page-wide thresholds: the local rule
+    ("akta clean", 11, "strong"),
 ]
 
 
@@ -205,28 +208,6 @@ def test_a_region_on_a_shifted_grid_is_found(kind: str, seed: int, strength: str
     assert 0.1 < x0 < x1 < 0.9 and 0.1 < y0 < y1 < 0.9  # the forger's region is mid-page
     # the page's own grid alone misses it
     assert jpeg_signals(data, _image(data), JpegThresholds(shifts=0)) == []
-
-
-@pytest.mark.parametrize(
-    ("kind", "seed", "strength", "shift", "why"),
-    [
-        (
-            "akta clean",
-            11,
-            "strong",
-            (5, 7),
-            "its shift ranks below the shortlist on the sampled blocks (every block at every "
-            "shift: time budget)",
-        ),
-    ],
-)
-def test_a_shifted_region_whose_shift_is_not_found_is_a_known_miss(
-    kind: str, seed: int, strength: str, shift: tuple[int, int], why: str
-) -> None:
-    data = _forged(kind, seed, strength)
-    assert _drawn_shift(seed) == shift
-    if jpeg_signals(data, _image(data)) == []:
-        pytest.xfail(f"known weakness: {why}")
 
 
 def test_file_quality_reads_the_quantisation_table() -> None:
