@@ -359,17 +359,26 @@ def _local_regions(
         max_fraction=thresholds.max_fraction,
     )
     flagged = (z >= thresholds.local_z) & (effect >= thresholds.local_effect)
-    kept = []
+    candidates = []  # (region, its modal quality, the tiles away from it)
     for region in regions(flagged, z, shape)[:3]:
         inside = np.zeros(z.shape, bool)
         inside[region.y : region.y + region.height, region.x : region.x + region.width] = True
         values, counts = np.unique(quality[inside & flagged], return_counts=True)
-        mode = int(values[np.argmax(counts)])
         away = ~cv2.dilate(inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-        for _, fit, _, tested in _quality_fits(gray, own, thresholds, (mode,)):
-            share = float((fit[away] > thresholds.fits_at).sum()) / max(1, int(tested[away].sum()))
-            if share <= thresholds.local_elsewhere:
-                kept.append((region, share))
+        candidates.append((region, int(values[np.argmax(counts)]), away))
+    if not candidates:
+        return []
+    # one pass over the page's blocks for the candidates' qualities
+    modes = tuple(sorted({mode for _, mode, _ in candidates}))
+    fitting = {
+        q: (fit, tested) for q, fit, _, tested in _quality_fits(gray, own, thresholds, modes)
+    }
+    kept = []
+    for region, mode, away in candidates:
+        fit, tested = fitting[mode]
+        share = float((fit[away] > thresholds.fits_at).sum()) / max(1, int(tested[away].sum()))
+        if share <= thresholds.local_elsewhere:
+            kept.append((region, share))
     return kept
 
 
@@ -409,7 +418,7 @@ def jpeg_signals(
     outline: list[np.ndarray | None] = []  # the photographed page's corners, found once
 
     def on_page(
-        found: Sequence[tuple[Region, float | None]],
+        found: Sequence[tuple[Region, float | None]], origin: tuple[int, int]
     ) -> list[tuple[Region, float | None]]:
         if found and not outline:
             outline.append(document_quad(image))
@@ -421,11 +430,10 @@ def jpeg_signals(
             continue
         z, effect, quality = lattice
         least = thresholds.effect if shift == (0, 0) else thresholds.shifted_effect
-        found = on_page(
-            [(r, None) for r in regions((z >= thresholds.z_score) & (effect >= least), z, shape)]
-        )
+        flagged = (z >= thresholds.z_score) & (effect >= least)
+        found = on_page([(r, None) for r in regions(flagged, z, shape)], origin)
         if not found:
-            found = on_page(_local_regions(analysed, own, lattice, thresholds))
+            found = on_page(_local_regions(analysed, own, lattice, thresholds), origin)
         if found and found[0][0].tiles * found[0][0].score > weight:
             best, weight = (shift, found, quality, origin), found[0][0].tiles * found[0][0].score
     if best is None:
