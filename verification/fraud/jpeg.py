@@ -46,8 +46,9 @@ regions on a KTP, a KK photo's table), its shift is not found and the region is 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -340,10 +341,12 @@ def _local_regions(
     own: np.ndarray | None,
     lattice: tuple[np.ndarray, np.ndarray, np.ndarray],
     thresholds: JpegThresholds,
+    where: Callable[[Region], bool],
 ) -> list[tuple[Region, float]]:
-    """Regions below the page-wide thresholds whose lattice is the page's alone, each with the
-    share of the page's tested tiles away from it that fit its quality (on a shifted grid, of
-    the window tested: the patch and as much again on every side, 8 tiles at least).
+    """Regions below the page-wide thresholds whose lattice is the page's alone (of the first
+    three that lie ``where`` a reader looks: on the page), each with the share of the page's
+    tested tiles away from it that fit its quality (on a shifted grid, of the window tested:
+    the patch and as much again on every side, 8 tiles at least).
 
     A page compressed earlier as a whole (a degraded scan, a photo sent through a messaging
     app) fits that quality's lattice wherever it has texture, most strongly where it has most:
@@ -360,7 +363,7 @@ def _local_regions(
     )
     flagged = (z >= thresholds.local_z) & (effect >= thresholds.local_effect)
     candidates = []  # (region, its modal quality, the tiles away from it)
-    for region in regions(flagged, z, shape)[:3]:
+    for region in [r for r in regions(flagged, z, shape) if where(r)][:3]:
         inside = np.zeros(z.shape, bool)
         inside[region.y : region.y + region.height, region.x : region.x + region.width] = True
         values, counts = np.unique(quality[inside & flagged], return_counts=True)
@@ -417,12 +420,10 @@ def jpeg_signals(
     best, weight = None, 0.0  # the heaviest region's part, and its tiles x score
     outline: list[np.ndarray | None] = []  # the photographed page's corners, found once
 
-    def on_page(
-        found: Sequence[tuple[Region, float | None]], origin: tuple[int, int]
-    ) -> list[tuple[Region, float | None]]:
-        if found and not outline:
+    def on_page(region: Region, origin: tuple[int, int]) -> bool:
+        if not outline:
             outline.append(document_quad(image))
-        return [(r, share) for r, share in found if _on_page(r, origin, outline[0])]
+        return _on_page(region, origin, outline[0])
 
     for shift, analysed, origin in parts:
         lattice = _lattice_map(analysed, own, thresholds)
@@ -431,9 +432,11 @@ def jpeg_signals(
         z, effect, quality = lattice
         least = thresholds.effect if shift == (0, 0) else thresholds.shifted_effect
         flagged = (z >= thresholds.z_score) & (effect >= least)
-        found = on_page([(r, None) for r in regions(flagged, z, shape)], origin)
+        found: list[tuple[Region, float | None]]
+        found = [(r, None) for r in regions(flagged, z, shape) if on_page(r, origin)]
         if not found:
-            found = on_page(_local_regions(analysed, own, lattice, thresholds), origin)
+            where = partial(on_page, origin=origin)
+            found = [*_local_regions(analysed, own, lattice, thresholds, where)]
         if found and found[0][0].tiles * found[0][0].score > weight:
             best, weight = (shift, found, quality, origin), found[0][0].tiles * found[0][0].score
     if best is None:
