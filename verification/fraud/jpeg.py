@@ -343,10 +343,11 @@ def _local_regions(
     thresholds: JpegThresholds,
     where: Callable[[Region], bool],
 ) -> list[tuple[Region, float]]:
-    """Regions below the page-wide thresholds whose lattice is the page's alone (of the first
-    three that lie ``where`` a reader looks: on the page), each with the share of the page's
-    tested tiles away from it that fit its quality (on a shifted grid, of the window tested:
-    the patch and as much again on every side, 8 tiles at least).
+    """Regions below the page-wide thresholds whose lattice is the page's alone and that lie
+    ``where`` a reader looks (on the page: asked last, of the regions kept, as finding the
+    page's outline costs more than the rest), each with the share of the page's tested tiles
+    away from it that fit its quality (on a shifted grid, of the window tested: the patch and
+    as much again on every side, 8 tiles at least).
 
     A page compressed earlier as a whole (a degraded scan, a photo sent through a messaging
     app) fits that quality's lattice wherever it has texture, most strongly where it has most:
@@ -363,7 +364,7 @@ def _local_regions(
     )
     flagged = (z >= thresholds.local_z) & (effect >= thresholds.local_effect)
     candidates = []  # (region, its modal quality, the tiles away from it)
-    for region in [r for r in regions(flagged, z, shape) if where(r)][:3]:
+    for region in regions(flagged, z, shape):
         inside = np.zeros(z.shape, bool)
         inside[region.y : region.y + region.height, region.x : region.x + region.width] = True
         values, counts = np.unique(quality[inside & flagged], return_counts=True)
@@ -382,7 +383,7 @@ def _local_regions(
         share = float((fit[away] > thresholds.fits_at).sum()) / max(1, int(tested[away].sum()))
         if share <= thresholds.local_elsewhere:
             kept.append((region, share))
-    return kept
+    return [(region, share) for region, share in kept if where(region)]
 
 
 def _on_page(region: Region, origin: tuple[int, int], quad: np.ndarray | None) -> bool:
